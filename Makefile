@@ -1,0 +1,60 @@
+# peacecentre: `make run` starts the app with demo data; `make test` runs the whole suite.
+# Both create .venv with Python 3.11 when it is missing and install what they need.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test install install-test lint format check migrate seed clean-var help
+
+help:
+	@echo "make run    set up, migrate, seed demo data (empty database) and start web + worker + beat"
+	@echo "make test   run the whole test suite (SQLite and the filesystem broker unless"
+	@echo "            DATABASE_URL / CELERY_BROKER_URL say otherwise)"
+	@echo "make lint   ruff check and format check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# One Ctrl-C stops all three (honcho forwards it). http://127.0.0.1:8000
+run: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/honcho start -f Procfile
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install-test
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean-var:
+	rm -rf var/

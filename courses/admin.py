@@ -1,0 +1,339 @@
+"""Admin for the catalogue, cohorts, enrolment, attendance, results and certifications.
+
+Thin by design: every changelist names its joins (list_select_related) or annotates its counts,
+so the number of queries does not grow with the rows shown. Finalising a cohort and issuing
+certificates are services; the admin shows their stamps read-only.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from personnel.admin import PersonUnitSubtreeListFilter, ValidityListFilter, validity_label
+from personnel.models import Category
+
+from .models import (
+    AssessmentComponent,
+    AssessmentResult,
+    Attendance,
+    Certification,
+    CertificationType,
+    Cohort,
+    Course,
+    Enrolment,
+)
+
+PERSON_SEARCH_FIELDS = (
+    "person__service_number",
+    "person__last_name",
+    "person__first_name",
+)
+
+
+@admin.register(CertificationType)
+class CertificationTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name", "description")
+
+
+class CourseForm(forms.ModelForm):
+    # Admitted personnel categories as check boxes instead of raw JSON. The admin supplies
+    # the model and the fields (its fieldsets), so the form declares no Meta.
+    admitted_categories = forms.MultipleChoiceField(
+        label=_("admitted categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Personnel categories the course admits; none ticked admits all."),
+    )
+
+
+class AssessmentComponentInline(admin.TabularInline):
+    model = AssessmentComponent
+    extra = 0
+    fields = ("order", "name", "weight", "min_score", "max_score", "pass_score", "must_pass")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssessmentComponent]:
+        # Each row's title is str(component), which names its course.
+        return super().get_queryset(request).select_related("course")
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    form = CourseForm
+    list_display = (
+        "code",
+        "title",
+        "kind",
+        "duration_days",
+        "default_capacity",
+        "certification_type",
+        "validity_months",
+        "un_recognised",
+        "recognition_valid_until",
+        "component_count",
+        "is_active",
+    )
+    list_select_related = ("certification_type",)
+    list_filter = ("kind", "is_active", "un_recognised", "certification_type")
+    ordering = ("code",)  # Meta.ordering is dropped from GROUP BY (annotated) queries
+    search_fields = ("code", "title", "description")
+    autocomplete_fields = ("certification_type", "prerequisites")
+    fieldsets = (
+        (None, {"fields": ("code", "title", "kind", "description", "is_active")}),
+        (
+            _("Running the course"),
+            {
+                "fields": (
+                    ("duration_days", "default_capacity"),
+                    ("pass_mark", "min_attendance_percent"),
+                    "admitted_categories",
+                    "prerequisites",
+                )
+            },
+        ),
+        (_("Certification"), {"fields": ("certification_type", "validity_months")}),
+        (
+            _("UN recognition"),
+            {"fields": ("un_recognised", ("recognised_on", "recognition_valid_until"))},
+        ),
+    )
+    inlines = (AssessmentComponentInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        return super().get_queryset(request).annotate(component_count=Count("components"))
+
+    @admin.display(description=_("assessment components"), ordering="component_count")
+    def component_count(self, obj: Course) -> int:
+        return obj.component_count
+
+
+@admin.register(AssessmentComponent)
+class AssessmentComponentAdmin(admin.ModelAdmin):
+    list_display = (
+        "course",
+        "order",
+        "name",
+        "weight",
+        "min_score",
+        "max_score",
+        "pass_score",
+        "must_pass",
+    )
+    list_display_links = ("name",)
+    list_select_related = ("course",)
+    list_filter = ("course", "must_pass")
+    search_fields = ("name", "course__code", "course__title")
+    autocomplete_fields = ("course",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssessmentComponent]:
+        # str(component) names its course: joined here for the autocomplete list too.
+        return super().get_queryset(request).select_related("course")
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    fields = ("person", "status", "waitlist_position")
+    autocomplete_fields = ("person",)
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
+        # Each row's title is str(enrolment), which names the person and the cohort.
+        return super().get_queryset(request).select_related("person", "cohort")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "course",
+        "starts_on",
+        "ends_on",
+        "location",
+        "capacity",
+        "seats_taken",
+        "waitlisted",
+        "status",
+    )
+    list_select_related = ("course",)
+    list_filter = ("status", "course")
+    ordering = ("-starts_on", "code")  # Meta.ordering is dropped from annotated queries
+    search_fields = ("code", "course__code", "course__title", "location")
+    autocomplete_fields = ("course", "instructors")
+    readonly_fields = ("finalised_at", "finalised_by", "created_at", "updated_at")
+    date_hierarchy = "starts_on"
+    fieldsets = (
+        (None, {"fields": ("course", "code", "status")}),
+        (_("Schedule"), {"fields": (("starts_on", "ends_on"), "location", "capacity")}),
+        (_("Instructors"), {"fields": ("instructors",)}),
+        (
+            _("Record"),
+            {
+                "fields": ("finalised_at", "finalised_by", "created_at", "updated_at"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    inlines = (EnrolmentInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Cohort]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                seats_taken=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEATED)),
+                waitlisted=Count(
+                    "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
+                ),
+            )
+        )
+
+    @admin.display(description=_("seats taken"), ordering="seats_taken")
+    def seats_taken(self, obj: Cohort) -> int:
+        return obj.seats_taken
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted")
+    def waitlisted(self, obj: Cohort) -> int:
+        return obj.waitlisted
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "cohort", "status", "waitlist_position", "created_at")
+    list_select_related = ("person", "cohort")
+    list_filter = ("status", "cohort__course", "cohort__status", PersonUnitSubtreeListFilter)
+    search_fields = (*PERSON_SEARCH_FIELDS, "cohort__code")
+    autocomplete_fields = ("cohort", "person")
+    readonly_fields = ("final_score", "created_by", "created_at", "updated_at")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("cohort", "person", "status", "waitlist_position", "status_reason")}),
+        (_("Nomination"), {"fields": ("nominating_country", "nominating_party")}),
+        (
+            _("Record"),
+            {"fields": ("final_score", "created_by", "created_at", "updated_at")},
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
+        # str(enrolment) names the person and the cohort: joined for the autocomplete list too.
+        return super().get_queryset(request).select_related("person", "cohort")
+
+    def save_model(self, request: HttpRequest, obj: Enrolment, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class EnrolmentChoicesMixin:
+    """The chosen enrolment (and component) show their str(), which names related rows."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enrolment":
+            kwargs["queryset"] = Enrolment.objects.select_related("person", "cohort")
+        elif db_field.name == "component":
+            kwargs["queryset"] = AssessmentComponent.objects.select_related("course")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(EnrolmentChoicesMixin, admin.ModelAdmin):
+    list_display = ("person", "cohort", "day", "status", "recorded_by", "recorded_at")
+    list_select_related = ("enrolment__person", "enrolment__cohort", "recorded_by")
+    list_filter = ("status", "enrolment__cohort__course")
+    search_fields = (
+        "enrolment__person__service_number",
+        "enrolment__person__last_name",
+        "enrolment__person__first_name",
+        "enrolment__cohort__code",
+    )
+    autocomplete_fields = ("enrolment", "recorded_by")
+    readonly_fields = ("recorded_at",)
+    date_hierarchy = "day"
+
+    @admin.display(description=_("person"), ordering="enrolment__person__last_name")
+    def person(self, obj: Attendance):
+        return obj.enrolment.person
+
+    @admin.display(description=_("cohort"), ordering="enrolment__cohort__code")
+    def cohort(self, obj: Attendance):
+        return obj.enrolment.cohort
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(EnrolmentChoicesMixin, SimpleHistoryAdmin):
+    list_display = ("person", "cohort", "component", "score", "recorded_by", "recorded_at")
+    list_select_related = (
+        "enrolment__person",
+        "enrolment__cohort",
+        "component__course",
+        "recorded_by",
+    )
+    list_filter = ("component__course", "enrolment__cohort__status")
+    search_fields = (
+        "enrolment__person__service_number",
+        "enrolment__person__last_name",
+        "enrolment__person__first_name",
+        "enrolment__cohort__code",
+        "component__name",
+    )
+    autocomplete_fields = ("enrolment", "component", "recorded_by")
+    readonly_fields = ("recorded_at",)
+    date_hierarchy = "recorded_at"
+
+    @admin.display(description=_("person"), ordering="enrolment__person__last_name")
+    def person(self, obj: AssessmentResult):
+        return obj.enrolment.person
+
+    @admin.display(description=_("cohort"), ordering="enrolment__cohort__code")
+    def cohort(self, obj: AssessmentResult):
+        return obj.enrolment.cohort
+
+
+@admin.register(Certification)
+class CertificationAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "number",
+        "person",
+        "certification_type",
+        "issued_on",
+        "valid_until",
+        "validity_state",
+        "source",
+    )
+    list_select_related = ("person", "certification_type")
+    list_filter = (
+        ValidityListFilter,
+        "source",
+        "certification_type",
+        PersonUnitSubtreeListFilter,
+    )
+    search_fields = ("number", "verification_code", *PERSON_SEARCH_FIELDS)
+    autocomplete_fields = (
+        "person",
+        "certification_type",
+        "course",
+        "cohort",
+        "supersedes",
+        "revoked_by",
+    )
+    readonly_fields = ("verification_code", "created_at")
+    date_hierarchy = "issued_on"
+    fieldsets = (
+        (
+            None,
+            {"fields": ("number", "verification_code", "person", "certification_type", "source")},
+        ),
+        (_("Validity"), {"fields": (("issued_on", "valid_until"),)}),
+        (_("Origin"), {"fields": ("course", "cohort", "supersedes")}),
+        (_("Revocation"), {"fields": ("revoked_at", "revoked_by", "revocation_reason")}),
+        (_("Record"), {"fields": ("created_at",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("validity"), ordering="valid_until")
+    def validity_state(self, obj: Certification) -> str:
+        return validity_label(obj.valid_until, revoked=obj.is_revoked)

@@ -1,0 +1,659 @@
+"""Reference data: users, the unit tree, ranks, the course catalogue, missions, requirement
+profiles and UN gender targets. Each row is found by its natural key and created only when
+missing, so a second run changes nothing and an administrator's edits are kept."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+
+from courses.models import AssessmentComponent, CertificationType, Course
+from peacecentre.models import User
+from peacecentre.roles import Role
+from personnel.models import (
+    Category,
+    GenderCategory,
+    GenderTarget,
+    Mission,
+    Rank,
+    RequirementProfile,
+    Unit,
+)
+
+from .dates import add_months
+
+DEMO_PASSWORD = "peacekeeper-2026"  # passes the project's validators (length 10, not common)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    first_name: str
+    last_name: str
+    about: str
+
+
+DEMO_USERS = (
+    DemoUser("registrar", Role.REGISTRAR, "Gulnara", "Ospanova", "training department, KAZCENT"),
+    DemoUser("instructor", Role.INSTRUCTOR, "Aliya", "Seitkali", "UNSOC, UNMEM, POC, PDT"),
+    DemoUser("instructor2", Role.INSTRUCTOR, "Dana", "Kassymova", "English, gender, UNPOL, PDT"),
+    DemoUser("commander", Role.COMMANDER, "Yerlan", "Abenov", "KAZBAT and its companies"),
+    DemoUser("commander2", Role.COMMANDER, "Marat", "Zhakupov", "the police peacekeeping units"),
+    DemoUser("admin", Role.ADMINISTRATOR, "", "", "superuser, the admin site"),
+)
+
+# (code, parent code, kind, location, name), parents first.
+UNITS = (
+    ("MOD", None, "headquarters", "Astana", "Ministry of Defence of Kazakhstan"),
+    ("KAZCENT", "MOD", "centre", "Almaty region", "Peace Operations Centre (KAZCENT)"),
+    ("KAZCENT-TD", "KAZCENT", "department", "Almaty region", "Training and Language Department"),
+    ("MOD-SOD", "MOD", "department", "Astana", "Staff Officers and Military Observers Department"),
+    ("KAZBAT", "MOD", "battalion", "Almaty region", "Kazakhstan Peacekeeping Battalion (KAZBAT)"),
+    ("KAZBAT-1", "KAZBAT", "company", "Almaty region", "1st Peacekeeping Company (UNIFIL)"),
+    ("KAZBAT-2", "KAZBAT", "company", "Almaty region", "2nd Peacekeeping Company (UNDOF)"),
+    ("KAZBAT-3", "KAZBAT", "company", "Almaty region", "3rd Peacekeeping Company"),
+    ("KAZBAT-4", "KAZBAT", "company", "Almaty region", "Support Company"),
+    ("MIA", None, "headquarters", "Astana", "Ministry of Internal Affairs of Kazakhstan"),
+    ("MIA-PPD", "MIA", "police_unit", "Astana", "Police Peacekeeping Department"),
+    ("MIA-FPU", "MIA-PPD", "police_unit", "Almaty", "Formed Police Unit"),
+)
+# A commander sees their unit and every unit under it (peacecentre/roles.py).
+UNIT_COMMANDERS = {"KAZBAT": "commander", "MIA-PPD": "commander2"}
+
+# (code, name, category, seniority, officer)
+RANKS = (
+    ("PTE", "Private", "military", 1, False),
+    ("CPL", "Corporal", "military", 2, False),
+    ("JSGT", "Junior Sergeant", "military", 3, False),
+    ("SGT", "Sergeant", "military", 4, False),
+    ("SSGT", "Senior Sergeant", "military", 5, False),
+    ("SGM", "Sergeant Major", "military", 6, False),
+    ("LT", "Lieutenant", "military", 7, True),
+    ("SLT", "Senior Lieutenant", "military", 8, True),
+    ("CPT", "Captain", "military", 9, True),
+    ("MAJ", "Major", "military", 10, True),
+    ("LTC", "Lieutenant Colonel", "military", 11, True),
+    ("COL", "Colonel", "military", 12, True),
+    ("P-SGT", "Sergeant of Police", "police", 1, False),
+    ("P-SSGT", "Senior Sergeant of Police", "police", 2, False),
+    ("P-LT", "Lieutenant of Police", "police", 3, True),
+    ("P-SLT", "Senior Lieutenant of Police", "police", 4, True),
+    ("P-CPT", "Captain of Police", "police", 5, True),
+    ("P-MAJ", "Major of Police", "police", 6, True),
+    ("P-LTC", "Lieutenant Colonel of Police", "police", 7, True),
+    ("P-COL", "Colonel of Police", "police", 8, True),
+)
+
+CERTIFICATION_TYPES = (
+    ("UNSOC", "UN Staff Officer", "Completed the UN Staff Officer Course."),
+    ("UNMEM", "UN Military Expert on Mission", "Completed the UNMEM / military observer course."),
+    ("POC", "Protection of Civilians", "Completed the Protection of Civilians course."),
+    (
+        "PDT",
+        "Contingent pre-deployment training",
+        "Completed a contingent's pre-deployment training.",
+    ),
+    ("ENG", "English for peacekeepers", "Completed the centre's English course for UN missions."),
+    (
+        "GENDER",
+        "Gender in peacekeeping",
+        "Completed the gender in peacekeeping course (UNSCR 1325).",
+    ),
+    ("UNPOL", "UN Police Officer", "Completed the UN Police Officer course."),
+)
+
+MILITARY, POLICE, CIVILIAN = Category.MILITARY.value, Category.POLICE.value, Category.CIVILIAN.value
+
+# Components: (name, weight, pass score or None, must pass). Weights of a course add up to 100.
+COURSES = {
+    "UNSOC": {
+        "title": "UN Staff Officer Course",
+        "kind": "un_recognised",
+        "duration_days": 19,
+        "default_capacity": 24,
+        "pass_mark": 70,
+        "min_attendance_percent": 90,
+        "validity_months": 48,
+        "admitted_categories": [MILITARY],
+        "description": (
+            "Staff work in a UN mission headquarters (UN STM for staff officers). "
+            "UN-recognised since January 2019; the recognition is renewed every four years."
+        ),
+        "components": (
+            ("Written examination", 40, 60, True),
+            ("Staff exercise (MAPEX)", 40, 60, False),
+            ("Syndicate briefing", 20, None, False),
+        ),
+    },
+    "UNMEM": {
+        "title": "UN Military Expert on Mission Course",
+        "kind": "un_recognised",
+        "duration_days": 26,
+        "default_capacity": 20,
+        "pass_mark": 70,
+        "min_attendance_percent": 90,
+        "validity_months": 48,
+        "admitted_categories": [MILITARY],
+        "prerequisites": ("ENG",),
+        "description": (
+            "Military observers: patrolling, negotiation, reporting, driving (UN STM). "
+            "One of the centre's three UN-certified courses open to foreign participants."
+        ),
+        "components": (
+            ("Written test", 30, 60, True),
+            ("Field exercise: patrol and observation post", 40, 60, True),
+            ("Report writing", 20, None, False),
+            ("Negotiation role play", 10, None, False),
+        ),
+    },
+    "POC": {
+        "title": "Protection of Civilians Course",
+        "kind": "un_recognised",
+        "duration_days": 12,
+        "default_capacity": 24,
+        "pass_mark": 65,
+        "min_attendance_percent": 80,
+        "validity_months": 24,
+        "description": (
+            "The UN protection of civilians mandate in practice, for all components. "
+            "UN-recognised since January 2019; the recognition is renewed every four years."
+        ),
+        "components": (
+            ("Written test", 50, 60, True),
+            ("Scenario exercise", 50, None, False),
+        ),
+    },
+    "PDT": {
+        "title": "Contingent Pre-Deployment Training",
+        "kind": "pre_deployment",
+        "duration_days": 180,
+        "default_capacity": 150,
+        "pass_mark": 60,
+        "min_attendance_percent": 85,
+        "validity_months": 12,
+        "admitted_categories": [MILITARY, POLICE],
+        "description": (
+            "About six months: special tactical, engineering and medical training, base "
+            "security, checkpoints, patrolling, convoys, counter-IED, first aid, English, rules "
+            "for the use of force and international humanitarian law (CPTM 2017). Ends with a "
+            "UN assessment team visit."
+        ),
+        "components": (
+            ("Tactical skills: checkpoints, patrolling, convoys", 30, 60, True),
+            ("Counter-IED", 15, 70, True),
+            ("First aid and casualty evacuation", 15, 70, True),
+            ("Rules for the use of force and IHL test", 20, 60, False),
+            ("English for the mission", 10, None, False),
+            ("Base security exercise", 10, None, False),
+        ),
+    },
+    "ENG": {
+        "title": "English for UN Missions",
+        "kind": "language",
+        "duration_days": 68,
+        "default_capacity": 20,
+        "pass_mark": 60,
+        "min_attendance_percent": 85,
+        "validity_months": 24,
+        "description": "Ten weeks of English, tested as a STANAG 6001 profile (L-S-R-W).",
+        "components": (
+            ("Listening", 25, None, False),
+            ("Speaking", 25, 50, True),
+            ("Reading", 25, None, False),
+            ("Writing", 25, None, False),
+        ),
+    },
+    "GENDER": {
+        "title": "Gender in Peacekeeping",
+        "kind": "specialised",
+        "duration_days": 5,
+        "default_capacity": 25,
+        "pass_mark": 60,
+        "min_attendance_percent": 80,
+        "validity_months": 24,
+        "description": "UNSCR 1325 (Women, Peace and Security) and gender in missions.",
+        "components": (
+            ("Written test", 60, None, False),
+            ("Case study", 40, 50, True),
+        ),
+    },
+    "UNPOL": {
+        "title": "UN Police Officer Course",
+        "kind": "specialised",
+        "duration_days": 19,
+        "default_capacity": 20,
+        "pass_mark": 60,
+        "min_attendance_percent": 90,
+        "validity_months": 36,
+        "admitted_categories": [POLICE],
+        "description": "Individual police officers, to the UN's assessment for mission service.",
+        "components": (
+            ("Language test", 20, 60, True),
+            ("Firearms test", 20, 60, True),
+            ("Driving test", 20, 60, True),
+            ("Computer skills", 10, None, False),
+            ("Written examination", 30, None, False),
+        ),
+    },
+}
+
+COURSE_CERTIFICATION = {code: code for code in COURSES}  # each course grants its namesake
+
+# Recognition: UNSOC and POC since January 2019 (renewed every four years), UNMEM later.
+# Months back from demo today of the current recognition, so the demo stays current; POC's
+# lapses within six months of demo today.
+RECOGNITION_MONTHS_AGO = {"UNSOC": 22, "UNMEM": 36, "POC": 43}
+RECOGNITION_YEARS = 4
+
+# (acronym, name, host, started, ended, mandate until)
+MISSIONS = (
+    (
+        "MINURSO",
+        "United Nations Mission for the Referendum in Western Sahara",
+        "Western Sahara",
+        dt.date(1991, 4, 29),
+        None,
+        None,
+    ),
+    (
+        "MINUSCA",
+        "United Nations Multidimensional Integrated Stabilization Mission in the Central "
+        "African Republic",
+        "Central African Republic",
+        dt.date(2014, 4, 10),
+        None,
+        None,
+    ),
+    (
+        "MONUSCO",
+        "United Nations Organization Stabilization Mission in the Democratic Republic of the Congo",
+        "Democratic Republic of the Congo",
+        dt.date(2010, 7, 1),
+        None,
+        None,
+    ),
+    (
+        "UNDOF",
+        "United Nations Disengagement Observer Force",
+        "Golan Heights",
+        dt.date(1974, 5, 31),
+        None,
+        None,
+    ),
+    (
+        "UNFICYP",
+        "United Nations Peacekeeping Force in Cyprus",
+        "Cyprus",
+        dt.date(1964, 3, 4),
+        None,
+        None,
+    ),
+    (
+        "UNIFIL",
+        "United Nations Interim Force in Lebanon",
+        "Lebanon",
+        dt.date(1978, 3, 19),
+        None,
+        dt.date(2026, 12, 31),
+    ),
+    (
+        "UNISFA",
+        "United Nations Interim Security Force for Abyei",
+        "Abyei",
+        dt.date(2011, 6, 27),
+        None,
+        None,
+    ),
+    (
+        "UNMIK",
+        "United Nations Interim Administration Mission in Kosovo",
+        "Kosovo",
+        dt.date(1999, 6, 10),
+        None,
+        None,
+    ),
+    (
+        "UNMISS",
+        "United Nations Mission in the Republic of South Sudan",
+        "South Sudan",
+        dt.date(2011, 7, 9),
+        None,
+        None,
+    ),
+    (
+        "UNMOGIP",
+        "United Nations Military Observer Group in India and Pakistan",
+        "India and Pakistan (Jammu and Kashmir)",
+        dt.date(1949, 1, 24),
+        None,
+        None,
+    ),
+    (
+        "UNTSO",
+        "United Nations Truce Supervision Organization",
+        "Middle East",
+        dt.date(1948, 5, 29),
+        None,
+        None,
+    ),
+    (
+        "MINUSMA",
+        "United Nations Multidimensional Integrated Stabilization Mission in Mali",
+        "Mali",
+        dt.date(2013, 4, 25),
+        dt.date(2023, 12, 31),
+        None,
+    ),
+    (
+        "UNOCI",
+        "United Nations Operation in Côte d'Ivoire",
+        "Côte d'Ivoire",
+        dt.date(2004, 4, 4),
+        dt.date(2017, 6, 30),
+        None,
+    ),
+    (
+        "UNAMID",
+        "African Union-United Nations Hybrid Operation in Darfur",
+        "Darfur (Sudan)",
+        dt.date(2007, 7, 31),
+        dt.date(2020, 12, 31),
+        None,
+    ),
+    (
+        "UNMIN",
+        "United Nations Mission in Nepal",
+        "Nepal",
+        dt.date(2007, 1, 23),
+        dt.date(2011, 1, 15),
+        None,
+    ),
+)
+
+REQUIREMENT_PROFILES = (
+    {
+        "code": "un-military-observer",
+        "name": "UN Military Observer",
+        "description": "Unarmed military expert on mission: patrols, observation posts, reports.",
+        "gender_category": GenderCategory.OBSERVERS_STAFF,
+        "categories": [MILITARY],
+        "officers_only": True,
+        "allowed_ranks": ("CPT", "MAJ", "LTC"),
+        "required_certifications": ("UNMEM",),
+        "min_levels": (3, 2, 3, 2),
+        "requires_driving_licence": True,
+        "requires_manual_transmission": True,
+        "min_age": 25,
+        "min_service_years": 5,
+        "default_tour_months": 12,
+        "source": "DPKO UNMO selection standards (2002); FINCENT UNMEM course requirements.",
+        "policy_notes": (
+            "Centre policy: English 3-2-3-2 stands for the UN's 'working English' (the bar "
+            "Norway's UN Orientation Course sets); passport valid 6 months past the tour's end; "
+            "5 years as an officer is checked as 5 years of service; Lieutenant Colonels are "
+            "admitted besides the usual Captains and Majors."
+        ),
+    },
+    {
+        "code": "staff-officer",
+        "name": "Staff Officer",
+        "description": "Individual staff officer in a mission or force headquarters.",
+        "gender_category": GenderCategory.OBSERVERS_STAFF,
+        "categories": [MILITARY],
+        "officers_only": True,
+        "required_certifications": ("UNSOC",),
+        "min_levels": (2, 2, 2, 2),
+        "min_age": 25,
+        "default_tour_months": 12,
+        "source": "UN Force Generation Manual (2021.05); UN STM for staff officers.",
+        "policy_notes": (
+            "Centre policy: English 2-2-2-2 as working English for staff posts; passport "
+            "valid 6 months past the tour's end."
+        ),
+    },
+    {
+        "code": "contingent-member",
+        "name": "Contingent member",
+        "description": "Member of a national contingent (KAZBAT's companies in UNIFIL and UNDOF).",
+        "gender_category": GenderCategory.CONTINGENT,
+        "categories": [MILITARY],
+        "required_certifications": ("PDT",),
+        "requires_weapons": True,
+        "default_tour_months": 12,
+        "source": "Contingent pre-deployment training (CPTM 2017); UNDOF rotation of 12 months.",
+        "policy_notes": "Centre policy: passport valid 6 months past the tour's end.",
+    },
+    {
+        "code": "individual-police-officer",
+        "name": "Individual Police Officer",
+        "description": "UN police officer deployed individually (UNPOL).",
+        "gender_category": GenderCategory.INDIVIDUAL_POLICE,
+        "categories": [POLICE],
+        "required_certifications": ("UNPOL",),
+        "min_levels": (2, 2, 2, 2),
+        "requires_driving_licence": True,
+        "min_driving_licence_years": 1,
+        "requires_weapons": True,
+        "min_age": 25,
+        "max_age": 62,
+        "min_service_years": 5,
+        "default_tour_months": 12,
+        "source": "un.org UN Police requirements: age 25-62, 5 years of police service, "
+        "language test, driving licence held 1 year, firearms test.",
+        "policy_notes": (
+            "Centre policy: the UN language test (60% pass mark) is checked as English "
+            "2-2-2-2; passport valid 6 months past the tour's end."
+        ),
+    },
+    {
+        "code": "formed-police-unit-member",
+        "name": "Formed police unit member",
+        "description": "Member of a formed police unit (FPU).",
+        "gender_category": GenderCategory.FORMED_POLICE,
+        "categories": [POLICE],
+        "required_certifications": ("PDT",),
+        "requires_weapons": True,
+        "default_tour_months": 12,
+        "source": "UN policy on formed police units; pre-deployment training.",
+        "policy_notes": "Centre policy: passport valid 6 months past the tour's end.",
+    },
+)
+
+# UN Uniformed Gender Parity Strategy 2018-2028: category -> (2021 target or None, 2028 target).
+GENDER_TARGETS = {
+    GenderCategory.CONTINGENT: (Decimal(8), Decimal(15)),
+    GenderCategory.OBSERVERS_STAFF: (Decimal(18), Decimal(25)),
+    GenderCategory.FORMED_POLICE: (None, Decimal(20)),
+    GenderCategory.INDIVIDUAL_POLICE: (None, Decimal(30)),
+}
+GENDER_SOURCE = "UN Uniformed Gender Parity Strategy 2018-2028"
+
+
+def seed_users() -> dict[str, User]:
+    """The demo logins, one or two per role, all with DEMO_PASSWORD; `admin` is a superuser."""
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    users = {}
+    for spec in DEMO_USERS:
+        is_admin = spec.role is Role.ADMINISTRATOR
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@kazcent.example",
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+            },
+        )
+        if created:
+            validate_password(DEMO_PASSWORD, user)
+            user.password = password
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=spec.role.value))
+        users[spec.username] = user
+    return users
+
+
+def seed_units(users: dict[str, User]) -> dict[str, Unit]:
+    """The unit tree: the Ministry of Defence with KAZCENT, KAZBAT and its companies and the
+    observers' department; the Ministry of Internal Affairs with the police units."""
+    for code, parent_code, kind, location, name in UNITS:
+        if Unit.objects.filter(code=code).exists():
+            continue
+        commander = users[UNIT_COMMANDERS[code]] if code in UNIT_COMMANDERS else None
+        fields = {"code": code, "name": name, "kind": kind, "location": location}
+        if parent_code is None:
+            Unit.objects.add_root(create_kwargs={**fields, "commander": commander})
+        else:
+            # Refetched each time: treebeard's cached path and numchild go stale on add_child.
+            parent = Unit.objects.get(code=parent_code)
+            Unit.objects.add_child(parent, create_kwargs={**fields, "commander": commander})
+    return {unit.code: unit for unit in Unit.objects.filter(code__in=[u[0] for u in UNITS])}
+
+
+def seed_ranks() -> dict[str, Rank]:
+    """Military ranks Private to Colonel and police ranks Sergeant to Colonel of Police."""
+    ranks = {}
+    for code, name, category, seniority, officer in RANKS:
+        ranks[code], _ = Rank.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "category": category,
+                "seniority": seniority,
+                "is_officer": officer,
+            },
+        )
+    return ranks
+
+
+def seed_catalogue(today: dt.date) -> tuple[dict[str, CertificationType], dict[str, Course]]:
+    """Certification types and courses with their assessment components and prerequisites;
+    components and prerequisites are set only when the course itself is new."""
+    types = {}
+    for code, name, description in CERTIFICATION_TYPES:
+        types[code], _ = CertificationType.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description}
+        )
+    courses = {}
+    for code, spec in COURSES.items():
+        spec = dict(spec)
+        components = spec.pop("components")
+        prerequisites = spec.pop("prerequisites", ())
+        course, created = Course.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                **spec,
+                certification_type=types[COURSE_CERTIFICATION[code]],
+                **recognition(code, today),
+            ),
+        )
+        if created:
+            AssessmentComponent.objects.bulk_create(
+                AssessmentComponent(
+                    course=course,
+                    name=name,
+                    weight=weight,
+                    pass_score=pass_score,
+                    must_pass=must_pass,
+                    order=order,
+                )
+                for order, (name, weight, pass_score, must_pass) in enumerate(components, 1)
+            )
+            course.prerequisites.set([types[code] for code in prerequisites])
+        courses[code] = course
+    return types, courses
+
+
+def recognition(code: str, today: dt.date) -> dict:
+    """UN recognition fields of a course: four years from the latest renewal."""
+    if code not in RECOGNITION_MONTHS_AGO:
+        return {}
+    recognised_on = add_months(today, -RECOGNITION_MONTHS_AGO[code]).replace(day=1)
+    return {
+        "un_recognised": True,
+        "recognised_on": recognised_on,
+        "recognition_valid_until": add_months(recognised_on, 12 * RECOGNITION_YEARS),
+    }
+
+
+def seed_missions() -> dict[str, Mission]:
+    """The UN missions of DOMAIN.md, current and closed, and UNMIN (Nepal) for history."""
+    missions = {}
+    for acronym, name, host, started, ended, mandate_until in MISSIONS:
+        missions[acronym], _ = Mission.objects.get_or_create(
+            acronym=acronym,
+            defaults={
+                "name": name,
+                "host": host,
+                "started_on": started,
+                "ended_on": ended,
+                "mandate_until": mandate_until,
+            },
+        )
+    return missions
+
+
+def seed_requirement_profiles(
+    ranks: dict[str, Rank], types: dict[str, CertificationType]
+) -> dict[str, RequirementProfile]:
+    """The five deployment roles with DOMAIN.md's values; centre policy named in policy_notes."""
+    profiles = {}
+    for spec in REQUIREMENT_PROFILES:
+        spec = dict(spec)
+        allowed_ranks = spec.pop("allowed_ranks", ())
+        certifications = spec.pop("required_certifications", ())
+        listening, speaking, reading, writing = spec.pop("min_levels", (0, 0, 0, 0))
+        profile, created = RequirementProfile.objects.get_or_create(
+            code=spec.pop("code"),
+            defaults=dict(
+                **spec,
+                min_listening=listening,
+                min_speaking=speaking,
+                min_reading=reading,
+                min_writing=writing,
+                passport_months_after_tour=6,
+            ),
+        )
+        if created:
+            profile.allowed_ranks.set([ranks[code] for code in allowed_ranks])
+            profile.required_certifications.set([types[code] for code in certifications])
+        profiles[profile.code] = profile
+    return profiles
+
+
+def seed_gender_targets(today: dt.date) -> None:
+    """UN targets per category for 2021 (where known) to 2028; years in between are
+    interpolated and say so; a year after 2028 carries the 2028 target forward."""
+    last_year = max(2028, today.year)
+    for category, (target_2021, target_2028) in GENDER_TARGETS.items():
+        for year in range(2021, last_year + 1):
+            percent, source = gender_target(year, target_2021, target_2028)
+            if percent is not None:
+                GenderTarget.objects.get_or_create(
+                    category=category, year=year, defaults={"percent": percent, "source": source}
+                )
+
+
+def gender_target(
+    year: int, target_2021: Decimal | None, target_2028: Decimal
+) -> tuple[Decimal | None, str]:
+    """The target for `year` and where it comes from; (None, "") when nothing is known."""
+    if year == 2028:
+        return target_2028, GENDER_SOURCE
+    if year > 2028:
+        return target_2028, f"{GENDER_SOURCE}: the 2028 target carried forward"
+    if target_2021 is None:
+        # No interim figure on record for police: the 2028 end state is the working target.
+        if year >= 2026:
+            return target_2028, f"{GENDER_SOURCE}: 2028 target used (no interim figure on record)"
+        return None, ""
+    if year == 2021:
+        return target_2021, GENDER_SOURCE
+    step = (target_2028 - target_2021) / 7
+    percent = (target_2021 + step * (year - 2021)).quantize(Decimal("0.01"))
+    return percent, f"{GENDER_SOURCE}: interpolated between the 2021 and 2028 targets"

@@ -1,0 +1,148 @@
+"""Reads for the home dashboard: a fixed number of queries whatever the data's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from courses.models import Certification, Cohort, Enrolment
+from peacecentre.models import User
+from peacecentre.roles import Role, people_for, roles_of
+from personnel.models import Deployment, Gender, MedicalClearance, Passport, Unit
+
+
+@dataclass
+class RegistrarSummary:
+    active_people: int
+    cohorts_by_status: dict[str, int]
+    waitlisted: int
+    certifications_lapsing: int
+    upcoming_cohorts: list[Cohort]
+
+
+@dataclass
+class InstructorSummary:
+    running: list[Cohort]
+    upcoming: list[Cohort]
+    past_count: int
+
+
+@dataclass
+class CommanderSummary:
+    units: list[Unit]
+    people: int
+    women: int
+    deployed: int
+    certifications_lapsing: int
+    medical_lapsing: int
+    passports_lapsing: int
+
+
+@dataclass
+class AdministratorSummary:
+    users_by_role: dict[str, int]
+    active_users: int
+    recent_logins: list[User] = field(default_factory=list)
+
+
+def _with_seat_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    return cohorts.select_related("course").annotate(
+        seated=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEATED)),
+        waitlisted=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)),
+    )
+
+
+def registrar_summary(*, today: dt.date) -> RegistrarSummary:
+    """The register and the catalogue at a glance."""
+    from personnel.models import Person
+
+    lapsing_until = today + dt.timedelta(days=settings.LAPSING_WINDOW_DAYS)
+    by_status = dict(Cohort.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    upcoming = _with_seat_counts(
+        Cohort.objects.filter(
+            starts_on__gte=today, status__in=[Cohort.Status.PLANNED, Cohort.Status.OPEN]
+        ).order_by("starts_on", "code")
+    )[:6]
+    return RegistrarSummary(
+        active_people=Person.objects.active().count(),
+        cohorts_by_status={status: by_status.get(status, 0) for status in Cohort.Status.values},
+        waitlisted=Enrolment.objects.filter(status=Enrolment.Status.WAITLISTED).count(),
+        certifications_lapsing=Certification.objects.unrevoked()
+        .lapsing_between(today, lapsing_until)
+        .count(),
+        upcoming_cohorts=list(upcoming),
+    )
+
+
+def instructor_summary(*, user: User, today: dt.date) -> InstructorSummary:
+    """The cohorts `user` teaches: running now, starting later, and how many are behind them."""
+    taught = Cohort.objects.filter(instructors=user).exclude(status=Cohort.Status.CANCELLED)
+    cohorts = list(_with_seat_counts(taught.filter(ends_on__gte=today)).order_by("starts_on"))
+    return InstructorSummary(
+        running=[c for c in cohorts if c.starts_on <= today],
+        upcoming=[c for c in cohorts if c.starts_on > today],
+        past_count=taught.filter(ends_on__lt=today).count(),
+    )
+
+
+def commander_summary(*, user: User, today: dt.date) -> CommanderSummary:
+    """Headcount, deployments and what lapses soon in the commander's subtree."""
+    lapsing_until = today + dt.timedelta(days=settings.LAPSING_WINDOW_DAYS)
+    people = people_for(user).filter(is_active=True)
+    counts = people.aggregate(total=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
+    commanded = Unit.objects.filter(commander=user).annotate(
+        headcount=Count("people", filter=Q(people__is_active=True))
+    )
+    return CommanderSummary(
+        units=list(commanded.order_by("path")),
+        people=counts["total"],
+        women=counts["women"],
+        deployed=Deployment.objects.filter(
+            person__in=people, status=Deployment.Status.DEPLOYED
+        ).count(),
+        certifications_lapsing=Certification.objects.unrevoked()
+        .filter(person__in=people)
+        .lapsing_between(today, lapsing_until)
+        .count(),
+        medical_lapsing=MedicalClearance.objects.filter(person__in=people)
+        .lapsing_between(today, lapsing_until)
+        .count(),
+        passports_lapsing=Passport.objects.filter(person__in=people)
+        .lapsing_between(today, lapsing_until)
+        .count(),
+    )
+
+
+def administrator_summary() -> AdministratorSummary:
+    """Accounts per role and the latest sign-ins."""
+    by_role = dict(
+        Group.objects.filter(name__in=[r.value for r in Role])
+        .annotate(n=Count("user", filter=Q(user__is_active=True)))
+        .values_list("name", "n")
+    )
+    return AdministratorSummary(
+        users_by_role={role.label: by_role.get(role.value, 0) for role in Role},
+        active_users=User.objects.filter(is_active=True).count(),
+        recent_logins=list(
+            User.objects.filter(last_login__isnull=False).order_by("-last_login")[:5]
+        ),
+    )
+
+
+def home_for(user: User) -> dict:
+    """The home page's sections, one per role the user holds."""
+    today = timezone.localdate()
+    roles = roles_of(user)
+    return {
+        "registrar": registrar_summary(today=today) if Role.REGISTRAR in roles else None,
+        "instructor": instructor_summary(user=user, today=today)
+        if Role.INSTRUCTOR in roles
+        else None,
+        "commander": commander_summary(user=user, today=today) if Role.COMMANDER in roles else None,
+        "administrator": administrator_summary() if Role.ADMINISTRATOR in roles else None,
+    }

@@ -1,0 +1,38 @@
+"""Test settings: the database and broker come from the environment like anywhere else.
+
+With no DATABASE_URL / CELERY_BROKER_URL the suite runs on SQLite and the filesystem broker;
+.ci/run points both at PostgreSQL and Redis.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL, env
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+
+# Each test run gets its own scratch folders: mail, media and the filesystem broker.
+_TEST_VAR = Path(tempfile.mkdtemp(prefix="peacecentre-test-"))
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = _TEST_VAR / "media"
+STATIC_ROOT = _TEST_VAR / "static"
+STATIC_ROOT.mkdir()
+WHITENOISE_USE_FINDERS = True  # serve static from the source folders, no collectstatic
+CELERY_FILESYSTEM_ROOT = _TEST_VAR / "celery"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_FILESYSTEM_ROOT / "queue"),
+        "data_folder_out": str(CELERY_FILESYSTEM_ROOT / "queue"),
+        "control_folder": str(CELERY_FILESYSTEM_ROOT / "control"),
+        "processed_folder": str(CELERY_FILESYSTEM_ROOT / "processed"),
+        "store_processed": False,
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405

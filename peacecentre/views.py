@@ -1,0 +1,9 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's home: one section per role they hold."""
+    return render(request, "peacecentre/home.html", selectors.home_for(request.user))

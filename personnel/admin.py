@@ -1,0 +1,632 @@
+"""Admin for the register: units, people, qualifications, requirement profiles, readiness and
+missions. Thin by design: every changelist names its joins (list_select_related) or annotates
+its counts, so the number of queries does not grow with the rows shown."""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import (
+    AssessmentAreaResult,
+    Category,
+    Contingent,
+    Deployment,
+    DrivingLicence,
+    GenderTarget,
+    LanguageProficiency,
+    MedicalClearance,
+    Mission,
+    Passport,
+    Person,
+    Rank,
+    RequirementProfile,
+    Unit,
+    UnitReadinessAssessment,
+    Validity,
+    WeaponsQualification,
+    validity_on,
+)
+
+
+def validity_label(valid_until: dt.date | None, *, revoked: bool = False) -> str:
+    """Today's validity of a dated record, as the admin shows it."""
+    if revoked:
+        return Validity.REVOKED.label
+    return Validity(validity_on(valid_until, on=timezone.localdate())).label
+
+
+class ValidityListFilter(admin.SimpleListFilter):
+    """Valid / lapses soon / lapsed (and revoked, for models with `revoked_at`), by the same
+    rule as `validity_on`, in SQL through the models' DatedQuerySet."""
+
+    title = _("validity")
+    parameter_name = "validity"
+
+    @staticmethod
+    def _revocable(model) -> bool:
+        return any(field.name == "revoked_at" for field in model._meta.get_fields())
+
+    def lookups(self, request, model_admin):
+        if self._revocable(model_admin.model):
+            return Validity.choices
+        return [(value, label) for value, label in Validity.choices if value != Validity.REVOKED]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        revocable = self._revocable(queryset.model)
+        if value == Validity.REVOKED and revocable:
+            return queryset.filter(revoked_at__isnull=False)
+        if revocable:
+            queryset = queryset.filter(revoked_at__isnull=True)
+        today = timezone.localdate()
+        window_end = today + dt.timedelta(days=settings.LAPSING_WINDOW_DAYS)
+        if value == Validity.VALID:
+            return queryset.valid_on(window_end)
+        if value == Validity.LAPSING:
+            return queryset.lapsing_between(today, window_end)
+        if value == Validity.LAPSED:
+            return queryset.lapsed_on(today)
+        return queryset
+
+
+class UnitSubtreeListFilter(admin.SimpleListFilter):
+    """Rows of a unit and every unit under it. Offers only the top levels of the tree, so the
+    filter stays one short query however many platoons the register holds."""
+
+    title = _("unit (with sub-units)")
+    parameter_name = "unit_subtree"
+    unit_path_lookup = "unit__path"
+    max_depth = 2
+
+    def lookups(self, request, model_admin):
+        units = Unit.objects.filter(depth__lte=self.max_depth).order_by("path")
+        return [(unit.pk, f"{'— ' * (unit.depth - 1)}{unit}") for unit in units]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            path = Unit.objects.values_list("path", flat=True).get(pk=int(self.value()))
+        except (ValueError, Unit.DoesNotExist):
+            return queryset.none()
+        return queryset.filter(**{f"{self.unit_path_lookup}__startswith": path})
+
+
+class PersonUnitSubtreeListFilter(UnitSubtreeListFilter):
+    unit_path_lookup = "person__unit__path"
+
+
+class RequirementProfileForm(forms.ModelForm):
+    # Admitted personnel categories as check boxes instead of raw JSON. The admin supplies
+    # the model and the fields (its fieldsets), so the form declares no Meta.
+    categories = forms.MultipleChoiceField(
+        label=_("allowed categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Personnel categories this role admits; none ticked admits all."),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(TreeAdmin):
+    form = movenodeform_factory(Unit)
+    list_display = ("code", "name", "kind", "commander", "location")
+    list_select_related = ("commander",)
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("commander",)
+    ordering = ("path",)
+
+
+@admin.register(Rank)
+class RankAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category", "seniority", "is_officer")
+    list_filter = ("category", "is_officer")
+    search_fields = ("code", "name")
+
+
+class QualificationInline(admin.TabularInline):
+    """One kind of qualification record on the person's page, with today's validity."""
+
+    extra = 0
+    readonly_fields = ("validity",)
+
+    @admin.display(description=_("validity"))
+    def validity(self, obj) -> str:
+        if obj.pk is None:
+            return "-"
+        return validity_label(obj.valid_until)
+
+
+class LanguageProficiencyInline(QualificationInline):
+    model = LanguageProficiency
+    fields = (
+        "language",
+        "listening",
+        "speaking",
+        "reading",
+        "writing",
+        "issued_on",
+        "valid_until",
+        "validity",
+        "document_number",
+        "remarks",
+    )
+
+
+class MedicalClearanceInline(QualificationInline):
+    model = MedicalClearance
+    fields = ("fitness", "issued_on", "valid_until", "validity", "document_number", "remarks")
+
+
+class PassportInline(QualificationInline):
+    model = Passport
+    fields = ("kind", "document_number", "issued_on", "valid_until", "validity", "remarks")
+
+
+class DrivingLicenceInline(QualificationInline):
+    model = DrivingLicence
+    fields = (
+        "categories",
+        "manual_transmission",
+        "driving_test_passed_on",
+        "document_number",
+        "issued_on",
+        "valid_until",
+        "validity",
+    )
+
+
+class WeaponsQualificationInline(QualificationInline):
+    model = WeaponsQualification
+    fields = ("weapon", "issued_on", "valid_until", "validity", "document_number", "remarks")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = (
+        "service_number",
+        "last_name",
+        "first_name",
+        "rank",
+        "category",
+        "gender",
+        "nationality",
+        "unit",
+        "is_active",
+    )
+    list_display_links = ("service_number", "last_name")
+    list_select_related = ("rank", "unit")
+    list_filter = (
+        "category",
+        "gender",
+        "is_active",
+        ("nationality", CountryFilter),
+        UnitSubtreeListFilter,
+        "rank",
+    )
+    search_fields = ("service_number", "last_name", "first_name", "middle_name", "email")
+    autocomplete_fields = ("unit", "rank", "user")
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "service_number",
+                    "rank",
+                    ("last_name", "first_name", "middle_name"),
+                    ("gender", "date_of_birth"),
+                    ("category", "nationality"),
+                )
+            },
+        ),
+        (_("Service"), {"fields": ("unit", "service_start_date", "is_active", "user")}),
+        (_("Contact"), {"fields": ("email", "phone")}),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    inlines = (
+        LanguageProficiencyInline,
+        MedicalClearanceInline,
+        PassportInline,
+        DrivingLicenceInline,
+        WeaponsQualificationInline,
+    )
+
+
+class QualificationRecordAdmin(admin.ModelAdmin):
+    """The shared shape of the five qualification record admins."""
+
+    list_display = ("person", "issued_on", "valid_until", "validity")
+    list_select_related = ("person",)
+    list_filter = (ValidityListFilter, PersonUnitSubtreeListFilter)
+    search_fields = (
+        "person__service_number",
+        "person__last_name",
+        "person__first_name",
+        "document_number",
+    )
+    autocomplete_fields = ("person",)
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "valid_until"
+
+    @admin.display(description=_("validity"))
+    def validity(self, obj) -> str:
+        return validity_label(obj.valid_until)
+
+
+@admin.register(LanguageProficiency)
+class LanguageProficiencyAdmin(QualificationRecordAdmin):
+    list_display = ("person", "language", "profile", "issued_on", "valid_until", "validity")
+    list_filter = (ValidityListFilter, "language", PersonUnitSubtreeListFilter)
+
+    @admin.display(description=_("profile (L-S-R-W)"))
+    def profile(self, obj: LanguageProficiency) -> str:
+        return obj.profile
+
+
+@admin.register(MedicalClearance)
+class MedicalClearanceAdmin(QualificationRecordAdmin):
+    list_display = ("person", "fitness", "issued_on", "valid_until", "validity")
+    list_filter = (ValidityListFilter, "fitness", PersonUnitSubtreeListFilter)
+
+
+@admin.register(Passport)
+class PassportAdmin(QualificationRecordAdmin):
+    list_display = ("person", "kind", "document_number", "issued_on", "valid_until", "validity")
+    list_filter = (ValidityListFilter, "kind", PersonUnitSubtreeListFilter)
+
+
+@admin.register(DrivingLicence)
+class DrivingLicenceAdmin(QualificationRecordAdmin):
+    list_display = (
+        "person",
+        "categories",
+        "manual_transmission",
+        "driving_test_passed_on",
+        "issued_on",
+        "valid_until",
+        "validity",
+    )
+    list_filter = (ValidityListFilter, "manual_transmission", PersonUnitSubtreeListFilter)
+
+
+@admin.register(WeaponsQualification)
+class WeaponsQualificationAdmin(QualificationRecordAdmin):
+    list_display = ("person", "weapon", "issued_on", "valid_until", "validity")
+    list_filter = (ValidityListFilter, "weapon", PersonUnitSubtreeListFilter)
+
+
+@admin.register(RequirementProfile)
+class RequirementProfileAdmin(SimpleHistoryAdmin):
+    form = RequirementProfileForm
+    list_display = (
+        "name",
+        "code",
+        "gender_category",
+        "allowed_categories",
+        "language_minimums",
+        "required_certification_codes",
+        "officers_only",
+        "default_tour_months",
+        "is_active",
+    )
+    list_filter = ("is_active", "gender_category", "officers_only", "requires_weapons")
+    search_fields = ("code", "name", "description")
+    prepopulated_fields = {"code": ("name",)}
+    filter_horizontal = ("allowed_ranks", "required_certifications")
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "name",
+                    "code",
+                    "description",
+                    "gender_category",
+                    "default_tour_months",
+                    "is_active",
+                )
+            },
+        ),
+        (
+            _("Eligibility"),
+            {
+                "fields": (
+                    "categories",
+                    "allowed_ranks",
+                    "officers_only",
+                    ("min_age", "max_age"),
+                    "min_service_years",
+                    "required_certifications",
+                )
+            },
+        ),
+        (
+            _("Language (STANAG 6001 minimums)"),
+            {
+                "fields": (
+                    "language",
+                    ("min_listening", "min_speaking", "min_reading", "min_writing"),
+                )
+            },
+        ),
+        (
+            _("Documents and qualifications"),
+            {
+                "fields": (
+                    "requires_medical",
+                    ("requires_passport", "passport_months_after_tour"),
+                    ("requires_driving_licence", "min_driving_licence_years"),
+                    "requires_manual_transmission",
+                    "requires_weapons",
+                )
+            },
+        ),
+        (_("Sources and centre policy"), {"fields": ("source", "policy_notes")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RequirementProfile]:
+        return super().get_queryset(request).prefetch_related("required_certifications")
+
+    @admin.display(description=_("allowed categories"))
+    def allowed_categories(self, obj: RequirementProfile) -> str:
+        if not obj.categories:
+            return _("all")
+        labels = dict(Category.choices)
+        return ", ".join(str(labels.get(value, value)) for value in obj.categories)
+
+    @admin.display(description=_("language minimums (L-S-R-W)"))
+    def language_minimums(self, obj: RequirementProfile) -> str:
+        return f"{obj.language.upper()} {obj.language_profile}"
+
+    @admin.display(description=_("required certifications"))
+    def required_certification_codes(self, obj: RequirementProfile) -> str:
+        return ", ".join(sorted(c.code for c in obj.required_certifications.all()))
+
+
+class ContingentInline(admin.TabularInline):
+    model = Contingent
+    extra = 0
+    fields = (
+        "name",
+        "unit",
+        "rotation",
+        "partner_country",
+        "partner_unit",
+        "starts_on",
+        "ends_on",
+        "planned_strength",
+    )
+    autocomplete_fields = ("unit",)
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contingent]:
+        # Each row's title is str(contingent), which names its mission.
+        return super().get_queryset(request).select_related("mission", "unit")
+
+
+class MissionStateListFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("open")), ("closed", _("closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(ended_on__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+@admin.register(Mission)
+class MissionAdmin(admin.ModelAdmin):
+    list_display = (
+        "acronym",
+        "name",
+        "host",
+        "started_on",
+        "ended_on",
+        "mandate_until",
+        "contingent_count",
+        "deployed_count",
+    )
+    list_filter = (MissionStateListFilter,)
+    ordering = ("acronym",)  # Meta.ordering is dropped from GROUP BY (annotated) queries
+    search_fields = ("acronym", "name", "host")
+    date_hierarchy = "started_on"
+    inlines = (ContingentInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                contingent_count=Count("contingents", distinct=True),
+                deployed_count=Count(
+                    "deployments",
+                    filter=Q(deployments__status=Deployment.Status.DEPLOYED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description=_("contingents"), ordering="contingent_count")
+    def contingent_count(self, obj: Mission) -> int:
+        return obj.contingent_count
+
+    @admin.display(description=_("deployed now"), ordering="deployed_count")
+    def deployed_count(self, obj: Mission) -> int:
+        return obj.deployed_count
+
+
+@admin.register(Contingent)
+class ContingentAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "mission",
+        "unit",
+        "rotation",
+        "partner_country",
+        "starts_on",
+        "ends_on",
+        "planned_strength",
+        "deployed_count",
+    )
+    list_select_related = ("mission", "unit")
+    list_filter = ("mission", ("partner_country", CountryFilter), UnitSubtreeListFilter)
+    ordering = ("-starts_on", "name")  # Meta.ordering is dropped from annotated queries
+    search_fields = ("name", "mission__acronym", "unit__code", "unit__name", "partner_unit")
+    autocomplete_fields = ("mission", "unit")
+    date_hierarchy = "starts_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contingent]:
+        # str(contingent) names its mission: joined here for the autocomplete list too. The
+        # changelist skips list_select_related once a join is set, so both columns join here.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("mission", "unit")
+            .annotate(
+                deployed_count=Count(
+                    "deployments", filter=Q(deployments__status=Deployment.Status.DEPLOYED)
+                )
+            )
+        )
+
+    @admin.display(description=_("deployed now"), ordering="deployed_count")
+    def deployed_count(self, obj: Contingent) -> int:
+        return obj.deployed_count
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "person",
+        "mission",
+        "contingent",
+        "role",
+        "starts_on",
+        "ends_on",
+        "returned_on",
+        "status",
+        "overridden",
+    )
+    list_select_related = ("person", "mission", "contingent__mission", "role")
+    list_filter = ("status", "mission", "role", PersonUnitSubtreeListFilter)
+    search_fields = (
+        "person__service_number",
+        "person__last_name",
+        "person__first_name",
+        "mission__acronym",
+        "contingent__name",
+    )
+    autocomplete_fields = ("person", "mission", "contingent", "role", "override_by")
+    readonly_fields = ("created_at", "tour_length")
+    date_hierarchy = "starts_on"
+    fieldsets = (
+        (None, {"fields": ("person", "mission", "contingent", "role", "status")}),
+        (_("Dates"), {"fields": ("starts_on", "ends_on", "tour_length", "returned_on")}),
+        (_("Readiness override"), {"fields": ("override_reason", "override_by")}),
+        (_("Record"), {"fields": ("created_at",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("tour length (months)"))
+    def tour_length(self, obj: Deployment) -> int | str:
+        return obj.tour_months if obj.pk else "-"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contingent":
+            # The chosen contingent is shown as str(contingent), which names its mission.
+            kwargs["queryset"] = Contingent.objects.select_related("mission")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("readiness override"), boolean=True)
+    def overridden(self, obj: Deployment) -> bool:
+        return bool(obj.override_reason)
+
+
+class AssessmentAreaResultInline(admin.TabularInline):
+    model = AssessmentAreaResult
+    extra = 0
+    fields = ("area", "result", "remarks")
+
+
+@admin.register(UnitReadinessAssessment)
+class UnitReadinessAssessmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "unit",
+        "assessed_on",
+        "kind",
+        "pcrs_level",
+        "outcome",
+        "assessed_by",
+        "area_count",
+        "areas_below_standard",
+    )
+    list_select_related = ("unit",)
+    list_filter = ("kind", "outcome", "pcrs_level", UnitSubtreeListFilter)
+    ordering = ("-assessed_on",)  # Meta.ordering is dropped from annotated queries
+    search_fields = ("unit__code", "unit__name", "assessed_by", "remarks")
+    autocomplete_fields = ("unit",)
+    date_hierarchy = "assessed_on"
+    inlines = (AssessmentAreaResultInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UnitReadinessAssessment]:
+        # str(assessment) names its unit: joined here for the autocomplete list too.
+        satisfactory = AssessmentAreaResult.Result.SATISFACTORY
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit")
+            .annotate(
+                area_count=Count("areas"),
+                areas_below_standard=Count("areas", filter=~Q(areas__result=satisfactory)),
+            )
+        )
+
+    @admin.display(description=_("areas assessed"), ordering="area_count")
+    def area_count(self, obj: UnitReadinessAssessment) -> int:
+        return obj.area_count
+
+    @admin.display(description=_("areas below standard"), ordering="areas_below_standard")
+    def areas_below_standard(self, obj: UnitReadinessAssessment) -> int:
+        return obj.areas_below_standard
+
+
+@admin.register(AssessmentAreaResult)
+class AssessmentAreaResultAdmin(admin.ModelAdmin):
+    list_display = ("assessment", "area", "result")
+    list_select_related = ("assessment__unit",)
+    list_filter = ("area", "result", "assessment__kind")
+    search_fields = ("assessment__unit__code", "assessment__unit__name", "remarks")
+    autocomplete_fields = ("assessment",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assessment":
+            # The chosen assessment is shown as str(assessment), which names its unit.
+            kwargs["queryset"] = UnitReadinessAssessment.objects.select_related("unit")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(GenderTarget)
+class GenderTargetAdmin(admin.ModelAdmin):
+    list_display = ("year", "category", "percent", "source")
+    list_filter = ("year", "category")
+    search_fields = ("source",)
+    ordering = ("-year", "category")

@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .choices import Category, Gender, in_choices
+
+
+class Rank(models.Model):
+    """A military or police rank; `seniority` orders ranks within a category."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    category = models.CharField(
+        _("category"),
+        max_length=16,
+        choices=[
+            (Category.MILITARY, Category.MILITARY.label),
+            (Category.POLICE, Category.POLICE.label),
+        ],
+    )
+    seniority = models.PositiveSmallIntegerField(_("seniority"), help_text=_("Higher is senior."))
+    is_officer = models.BooleanField(_("officer rank"), default=False)
+
+    class Meta:
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+        ordering = ["category", "seniority"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "name"], name="rank_name_unique_per_category"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__in=[Category.MILITARY, Category.POLICE]),
+                name="rank_category_uniformed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_units(self, units):
+        """People whose unit is in `units` (a Unit queryset, e.g. a subtree)."""
+        return self.filter(unit__in=units)
+
+
+class Person(models.Model):
+    """One entry in the personnel register: national personnel and partner countries' trainees.
+
+    Names are stored as written (Cyrillic or Latin); `service_number` is the personal or
+    service number and is unique across the register.
+    """
+
+    service_number = models.CharField(_("service number"), max_length=32, unique=True)
+    rank = models.ForeignKey(
+        Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    nationality = CountryField(_("nationality"), default="KZ")
+    unit = models.ForeignKey(
+        "personnel.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text=_("Empty for partner countries' participants who belong to no national unit."),
+    )
+    service_start_date = models.DateField(_("service start date"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "service_number"]
+        indexes = [
+            models.Index(Lower("last_name"), Lower("first_name"), name="person_name_ci"),
+            models.Index(fields=["unit", "is_active"], name="person_unit_active"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("gender", Gender), name="person_gender_known"
+            ),
+            models.CheckConstraint(
+                condition=in_choices("category", Category), name="person_category_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_start_date__isnull=True)
+                | models.Q(service_start_date__gt=models.F("date_of_birth")),
+                name="person_service_after_birth",
+                violation_error_message=_("Service cannot start before the date of birth."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(service_number=""), name="person_service_number_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.service_number})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(
+            part for part in (self.last_name, self.first_name, self.middle_name) if part
+        )
+
+    @property
+    def rank_and_name(self) -> str:
+        return f"{self.rank} {self.full_name}" if self.rank else self.full_name
+
+    def age_on(self, on) -> int:
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

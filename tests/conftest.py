@@ -1,0 +1,43 @@
+"""Shared fixtures and the rule for tests that need a real service.
+
+A test that needs PostgreSQL, Redis or chromium skips with the reason on a machine without
+them, and fails when CI=true: CI never passes with such a test skipped.
+"""
+
+import os
+
+import pytest
+
+from peacecentre.roles import Role
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip (or, in CI, fail) the calling test when a service it needs is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def registrar(db):
+    return factories.UserFactory(username="reg", roles=[Role.REGISTRAR])
+
+
+@pytest.fixture
+def instructor(db):
+    return factories.UserFactory(username="instr", roles=[Role.INSTRUCTOR])
+
+
+@pytest.fixture
+def commander(db):
+    return factories.UserFactory(username="cmdr", roles=[Role.COMMANDER])
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.UserFactory(username="adm", roles=[Role.ADMINISTRATOR], is_staff=True)

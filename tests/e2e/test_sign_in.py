@@ -1,0 +1,41 @@
+"""The registrar demo user signs in through a real browser and sees their home page."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_registrar_demo_user_signs_in_and_sees_home(page, live_server, sign_in, screenshot):
+    call_command("seed_demo", verbosity=0)
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
+    screenshot("login")
+
+    sign_in("registrar", "peacekeeper-2026")
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    expect(page.get_by_test_id("registrar-home")).to_be_visible()
+    expect(page.get_by_test_id("role-badge")).to_have_text("Registrar")
+    active = int(page.get_by_test_id("active-people").inner_text())
+    assert 250 <= active <= 320
+    # Bootstrap came from this server, styled the page, and nothing came from elsewhere.
+    assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "flex"
+    screenshot("registrar-home")
+
+
+def test_sign_out_returns_to_login(page, live_server, sign_in, registrar):
+    sign_in("reg", "correct-horse-battery")
+    page.get_by_test_id("account-menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+
+
+def test_no_request_leaves_this_server(page, live_server, sign_in, registrar):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    sign_in("reg", "correct-horse-battery")
+    page.wait_for_load_state("networkidle")
+    assert hosts == {live_server.url.split("/")[2]}

@@ -1,0 +1,65 @@
+"""Production settings refuse to start without their secrets and pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {
+    "DJANGO_SETTINGS_MODULE": "peacecentre.settings.production",
+    "SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
+    "ALLOWED_HOSTS": "peacecentre.example.kz",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a server never has it.
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=GOOD)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in GOOD.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Production settings need SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = manage("check", env={**GOOD, "SECRET_KEY": "short"})
+    assert result.returncode != 0
+    assert "at least 50 random characters" in result.stderr
+
+
+def test_local_defaults_are_sqlite_filesystem_broker_mail_files_and_almaty(settings):
+    from peacecentre.settings import base
+
+    if "TIME_ZONE" not in os.environ:
+        assert base.TIME_ZONE == "Asia/Almaty"
+    if "EMAIL_URL" not in os.environ:
+        assert base.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
+        assert str(base.EMAIL_FILE_PATH).endswith("mail")
+    assert settings.CELERY_RESULT_BACKEND == "django-db"
+    assert settings.CELERY_BEAT_SCHEDULER.startswith("django_celery_beat")
+    if "DATABASE_URL" not in os.environ:
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    if "CELERY_BROKER_URL" not in os.environ:
+        assert settings.CELERY_BROKER_URL == "filesystem://"
