@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django_celery_results.models import TaskResult
 
 from courses.models import Certification, Cohort, Enrolment
 from peacecentre.models import User
 from peacecentre.roles import Role, people_for, roles_of
 from personnel.models import Deployment, Gender, MedicalClearance, Passport, Unit
+
+HEARTBEAT_TASK = "peacecentre.health_ping"
 
 
 @dataclass
@@ -47,7 +50,15 @@ class CommanderSummary:
 class AdministratorSummary:
     users_by_role: dict[str, int]
     active_users: int
+    last_heartbeat: dt.datetime | None
     recent_logins: list[User] = field(default_factory=list)
+
+    @property
+    def worker_silent(self) -> bool:
+        """No worker answered the heartbeat within two of its 5-minute periods."""
+        return self.last_heartbeat is None or (
+            timezone.now() - self.last_heartbeat > dt.timedelta(minutes=10)
+        )
 
 
 def _with_seat_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
@@ -119,7 +130,7 @@ def commander_summary(*, user: User, today: dt.date) -> CommanderSummary:
 
 
 def administrator_summary() -> AdministratorSummary:
-    """Accounts per role and the latest sign-ins."""
+    """Accounts per role, the latest sign-ins, and when a worker last answered the heartbeat."""
     by_role = dict(
         Group.objects.filter(name__in=[r.value for r in Role])
         .annotate(n=Count("user", filter=Q(user__is_active=True)))
@@ -128,6 +139,9 @@ def administrator_summary() -> AdministratorSummary:
     return AdministratorSummary(
         users_by_role={role.label: by_role.get(role.value, 0) for role in Role},
         active_users=User.objects.filter(is_active=True).count(),
+        last_heartbeat=TaskResult.objects.filter(
+            task_name=HEARTBEAT_TASK, status="SUCCESS"
+        ).aggregate(last=Max("date_done"))["last"],
         recent_logins=list(
             User.objects.filter(last_login__isnull=False).order_by("-last_login")[:5]
         ),

@@ -176,3 +176,29 @@ def test_home_query_count_does_not_grow_with_rows(client, roles):
     _grow(8, user, user)
     assert _queries(client, user) == small
     assert small <= 20
+
+
+def test_administrator_home_shows_worker_status(client, administrator):
+    from django.utils import timezone
+    from django_celery_results.models import TaskResult
+
+    client.force_login(administrator)
+    assert client.get(reverse("home")).context["administrator"].worker_silent
+    TaskResult.objects.create(
+        task_id="beat-1",
+        task_name="peacecentre.health_ping",
+        status="SUCCESS",
+        date_done=timezone.now(),
+    )
+    summary = client.get(reverse("home")).context["administrator"]
+    assert not summary.worker_silent
+    assert summary.last_heartbeat is not None
+
+
+def test_heartbeat_is_scheduled_in_the_database():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="Worker heartbeat")
+    assert task.task == "peacecentre.health_ping"
+    assert task.enabled
+    assert (task.interval.every, task.interval.period) == (5, "minutes")
