@@ -238,3 +238,39 @@ def sync_role_groups(*, apps=None, using: str = "default") -> None:
             group.permissions.set(
                 [by_name[name] for name in ROLE_PERMISSIONS[role] if name in by_name]
             )
+
+
+def role_required(*allowed: Role):
+    """View decorator: the signed-in user must hold one of `allowed` roles, else 403.
+
+    Object scope (which cohort, which person) is checked in the view with cohorts_for /
+    people_for, and a miss answers 404 so that ids outside one's scope reveal nothing.
+    """
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *allowed):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = allowed
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin:
+    """Class-based views' form of role_required: set `allowed_roles`."""
+
+    allowed_roles: tuple[Role, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.core.exceptions import PermissionDenied
+
+        if not has_role(request.user, *self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "django_countries",
+    "django_filters",
     "simple_history",
     "treebeard",
     "peacecentre",

@@ -1,3 +1,4 @@
+from anyascii import anyascii
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -41,7 +42,22 @@ class Rank(models.Model):
         return self.name
 
 
+def search_key(text: str) -> str:
+    """`text` folded for search: Latin letters (Cyrillic and Kazakh transliterated), lower
+    case, and the spellings that differ between transliterations (q/k, y/i) made one, so
+    "Seitkali", "seytqali" and "Сейтқали" all find one another."""
+    return anyascii(text).casefold().replace("q", "k").replace("y", "i")
+
+
 class PersonQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """People whose names or service number contain every word of `query`, in any script
+        and any case."""
+        queryset = self
+        for word in query.split():
+            queryset = queryset.filter(search_text__contains=search_key(word))
+        return queryset
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -89,6 +105,13 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    search_text = models.CharField(
+        _("search text"),
+        max_length=500,
+        editable=False,
+        default="",
+        help_text=_("Names and service number folded for search (kept by save())."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -122,6 +145,18 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.service_number})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        """What search() looks in. Bulk writes (bulk_create, bulk_update) skip save(), so they
+        set `search_text = person.build_search_text()` themselves."""
+        parts = (self.last_name, self.first_name, self.middle_name, self.service_number)
+        return " ".join(search_key(part) for part in parts if part)
 
     @property
     def full_name(self) -> str:
