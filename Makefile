@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-test lint format check migrate seed clean-var help
+.PHONY: run test bench install install-test lint format check migrate seed clean-var help
 
 help:
 	@echo "make run    set up, migrate, seed demo data (empty database) and start web + worker + beat"
 	@echo "make test   run the whole test suite (SQLite and the filesystem broker unless"
 	@echo "            DATABASE_URL / CELERY_BROKER_URL say otherwise)"
+	@echo "make bench  benchmarks on PostgreSQL (10,000 people), written to docs/benchmarks.md"
 	@echo "make lint   ruff check and format check"
 
 $(BIN)/python:
@@ -43,6 +44,18 @@ run: migrate
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks on PostgreSQL (BENCH_DATABASE_URL), on 10,000 people: figures beside targets,
+# written to docs/benchmarks.md. Needs a running PostgreSQL (README: Running on PostgreSQL).
+BENCH_PG ?= -h 127.0.0.1 -U postgres
+BENCH_DB ?= peacecentre_bench
+BENCH_PERSONS ?= 10000
+BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) DEBUG=false
+bench: install
+	@createdb $(BENCH_PG) $(BENCH_DB) 2>/dev/null || true  # exists already: fine
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(BIN)/python manage.py seed_scale --persons $(BENCH_PERSONS)
+	$(BENCH_ENV) $(BIN)/python manage.py bench --write docs/benchmarks.md
 
 lint: install-test
 	$(BIN)/ruff check .
