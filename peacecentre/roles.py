@@ -157,6 +157,13 @@ def units_for(user: User) -> QuerySet[Unit]:
 
     if sees_everything(user):
         return Unit.objects.all()
+    return commanded_units(user)
+
+
+def commanded_units(user: User) -> QuerySet[Unit]:
+    """The units `user` commands as a commander, and every unit under them."""
+    from personnel.models import Unit
+
     if not has_role(user, Role.COMMANDER):
         return Unit.objects.none()
     paths = list(Unit.objects.filter(commander=user).values_list("path", flat=True))

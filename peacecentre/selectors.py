@@ -13,8 +13,8 @@ from django_celery_results.models import TaskResult
 
 from courses.models import Certification, Cohort, Enrolment
 from peacecentre.models import User
-from peacecentre.roles import Role, people_for, roles_of
-from personnel.models import Deployment, Gender, MedicalClearance, Passport, Unit
+from peacecentre.roles import Role, commanded_units, roles_of
+from personnel.models import Deployment, Gender, MedicalClearance, Passport, Person, Unit
 
 HEARTBEAT_TASK = "peacecentre.health_ping"
 
@@ -36,8 +36,16 @@ class InstructorSummary:
 
 
 @dataclass
+class UnitHeadcount:
+    unit: Unit
+    level: int  # 0 for a unit the commander commands, 1 for the units right under it, ...
+    own: int  # active people in this unit itself
+    total: int  # active people in this unit and every unit under it
+
+
+@dataclass
 class CommanderSummary:
-    units: list[Unit]
+    units: list[UnitHeadcount]
     people: int
     women: int
     deployed: int
@@ -70,8 +78,6 @@ def _with_seat_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
 
 def registrar_summary(*, today: dt.date) -> RegistrarSummary:
     """The register and the catalogue at a glance."""
-    from personnel.models import Person
-
     lapsing_until = today + dt.timedelta(days=settings.LAPSING_WINDOW_DAYS)
     by_status = dict(Cohort.objects.values_list("status").annotate(n=Count("pk")).order_by())
     upcoming = _with_seat_counts(
@@ -104,13 +110,10 @@ def instructor_summary(*, user: User, today: dt.date) -> InstructorSummary:
 def commander_summary(*, user: User, today: dt.date) -> CommanderSummary:
     """Headcount, deployments and what lapses soon in the commander's subtree."""
     lapsing_until = today + dt.timedelta(days=settings.LAPSING_WINDOW_DAYS)
-    people = people_for(user).filter(is_active=True)
+    people = Person.objects.filter(unit__in=commanded_units(user), is_active=True)
     counts = people.aggregate(total=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
-    commanded = Unit.objects.filter(commander=user).annotate(
-        headcount=Count("people", filter=Q(people__is_active=True))
-    )
     return CommanderSummary(
-        units=list(commanded.order_by("path")),
+        units=unit_headcounts(user),
         people=counts["total"],
         women=counts["women"],
         deployed=Deployment.objects.filter(
@@ -127,6 +130,26 @@ def commander_summary(*, user: User, today: dt.date) -> CommanderSummary:
         .lapsing_between(today, lapsing_until)
         .count(),
     )
+
+
+def unit_headcounts(user: User) -> list[UnitHeadcount]:
+    """Every unit `user` commands, and every unit under them, in tree order, with its own and
+    its subtree's headcount: one query; subtree sums are added up from the paths."""
+    units = list(
+        commanded_units(user)
+        .annotate(own=Count("people", filter=Q(people__is_active=True)))
+        .order_by("path")
+    )
+    tops: list[Unit] = []  # the commanded units that no other commanded unit contains
+    for unit in units:
+        if not any(unit.path.startswith(top.path) for top in tops):
+            tops.append(unit)
+    rows = []
+    for unit in units:
+        top = next(top for top in tops if unit.path.startswith(top.path))
+        total = sum(other.own for other in units if other.path.startswith(unit.path))
+        rows.append(UnitHeadcount(unit, unit.depth - top.depth, unit.own, total))
+    return rows
 
 
 def administrator_summary() -> AdministratorSummary:
