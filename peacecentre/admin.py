@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ImportFile, User
 from .roles import Role
 
 centre_name = settings.PEACECENTRE_NAME or _("Peace Operations Centre")
@@ -50,3 +50,21 @@ class UserAdmin(DjangoUserAdmin):
         # Role groups show their translated label; any other group its name.
         labels = {role.value: role.label for role in Role}
         return ", ".join(sorted(labels.get(group.name, group.name) for group in obj.groups.all()))
+
+
+@admin.register(ImportFile)
+class ImportFileAdmin(admin.ModelAdmin):
+    """Uploaded import files: read-only here, they are created and applied by the import pages."""
+
+    list_display = ("original_name", "kind", "uploaded_by", "uploaded_at", "applied_at", "size")
+    list_filter = ("kind", ("applied_at", admin.EmptyFieldListFilter))
+    list_select_related = ("uploaded_by",)
+    search_fields = ("original_name", "uploaded_by__username", "sha256")
+    date_hierarchy = "uploaded_at"
+    readonly_fields = [field.name for field in ImportFile._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -13,12 +13,13 @@ import datetime as dt
 import os
 import platform
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from peacecentre.models import User
@@ -98,6 +99,122 @@ def trivial_page() -> list[Figure]:
         Figure(
             "trivial signed-in page (password change form)", median_server_time(client, url), None
         )
+    ]
+
+
+IMPORT_ROWS = 5_000
+
+
+def people_csv(rows: int) -> bytes:
+    """A people file of `rows` new people in the scale register's units, as registrars send it:
+    semicolons, a BOM, DD.MM.YYYY dates, some optional cells blank."""
+    from personnel.models import Unit
+
+    units = list(Unit.objects.filter(code__startswith="BN-").values_list("code", flat=True))
+    lines = [
+        "service_number;rank;last_name;first_name;middle_name;gender;date_of_birth;category;"
+        "unit_code;nationality;email;phone;service_start_date"
+    ]
+    for i in range(rows):
+        lines.append(
+            f"IMP-{i:06d};SGT;Imported{i};Serik;;{'F' if i % 10 == 0 else 'M'};"
+            f"{1 + i % 28:02d}.{1 + i % 12:02d}.{1975 + i % 25};military;{units[i % len(units)]};"
+            f"KZ;{'' if i % 3 else f'imp{i}@mod.example.kz'};+7 701 555 {i % 10_000:04d};"
+        )
+    return ("\ufeff" + "\n".join(lines) + "\n").encode()
+
+
+@benchmark("import people")
+def import_people() -> list[Figure]:
+    """Upload, preview and apply a 5,000-person CSV (the registrar's whole journey's work)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from personnel.services.imports import (
+        people_import_apply,
+        people_import_preview,
+        people_import_upload,
+    )
+
+    by = User.objects.get(username="registrar")
+    content = people_csv(IMPORT_ROWS)
+    counts = {}
+
+    def journey() -> None:
+        upload = SimpleUploadedFile("people.csv", content, content_type="text/csv")
+        import_file = people_import_upload(upload=upload, by=by)
+        preview = people_import_preview(import_file=import_file)
+        counts.update(
+            people_import_apply(import_file=import_file, by=by, expected_digest=preview.digest)
+        )
+
+    # The stored uploads go to a scratch folder: the rolled-back runs must leave nothing.
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        seconds = statistics.median(in_rollback(journey) for _ in range(3))
+    detail = f"{counts.get('new', 0):,} new people; upload, preview and apply; median of 3"
+    return [Figure(f"import {IMPORT_ROWS:,} people (CSV)", seconds, 5.0, detail)]
+
+
+@benchmark("enrol unit")
+def enrol_unit() -> list[Figure]:
+    """Preview and apply enrolling a 150-person company (with its platoons) into a 120-seat
+    cohort of the contingent pre-deployment course, as the registrar's "enrol a unit" page
+    does: every check runs, most are enrolled, the rest waitlisted (a few inactive refused)."""
+    from courses.models import Cohort, Course
+    from courses.selectors.cohorts import candidates_in_unit
+    from courses.services.enrolment import enrolment_apply, enrolment_plan
+    from personnel.models import Unit
+
+    by = User.objects.get(username="registrar")
+    company = Unit.objects.get(code="BN-01-2")
+    course = Course.objects.get(code="PDT")
+    outcome = {}
+
+    def journey() -> None:
+        cohort = Cohort.objects.create(
+            course=course,
+            code="BENCH-ENROL",
+            starts_on=dt.date.today() + dt.timedelta(days=400),
+            ends_on=dt.date.today() + dt.timedelta(days=410),
+            capacity=120,
+            status=Cohort.Status.OPEN,
+        )
+        people = candidates_in_unit(unit=company, include_subunits=True)
+        plan = enrolment_plan(cohort=cohort, people=people, by=by)
+        applied = enrolment_apply(
+            cohort=cohort, person_ids=[p.pk for p in people], expected=plan.fingerprint, by=by
+        )
+        outcome["people"] = len(people)
+        outcome["summary"] = (
+            f"{len(applied.to_enrol)} enrolled, {len(applied.to_waitlist)} waitlisted, "
+            f"{len(applied.refused)} refused"
+        )
+
+    seconds = statistics.median(in_rollback(journey) for _ in range(5))
+    detail = f"{outcome['people']} people of {company.code}, {course.code}: {outcome['summary']}"
+    return [Figure("enrol a 150-person unit (preview and apply)", seconds, 2.0, detail)]
+
+
+@benchmark("personnel list")
+def personnel_list() -> list[Figure]:
+    """The register's list page at 10,000 people: the first page, a search, a unit filter
+    and a sort, each beside the trivial signed-in page."""
+    from personnel.models import Unit
+
+    client = signed_in("registrar")
+    base = reverse("personnel:person_list")
+    battalion = Unit.objects.get(code="BN-03")
+    cases = [
+        ("first page", base),
+        ("search 'abenov'", f"{base}?q=abenov"),
+        (
+            "battalion filter, sorted by date of birth",
+            f"{base}?unit={battalion.pk}&sort=-date_of_birth",
+        ),
+        ("page 100", f"{base}?page=100"),
+    ]
+    return [
+        Figure(f"personnel list at 10,000 people: {label}", median_server_time(client, url), 0.150)
+        for label, url in cases
     ]
 
 

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -66,8 +67,8 @@ def read_table(
     """
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            _("The file is larger than the limit of %(limit)s. Split it into smaller files.")
+            % {"limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     content = upload.read(max_bytes + 1)
@@ -168,7 +169,7 @@ def _tabulate(
         if len(rows) >= max_rows:
             raise ValidationError(
                 _("The file has more than %(limit)s data rows, the limit. Split it.")
-                % {"limit": f"{max_rows:,}"},
+                % {"limit": number_format(max_rows, force_grouping=True)},
                 code="too_many_rows",
             )
         values = {

@@ -1,5 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import imports, register
 
 app_name = "personnel"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("people/", register.person_list, name="person_list"),
+    path("people/new/", register.person_edit, name="person_create"),
+    path("people/<int:pk>/", register.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", register.person_edit, name="person_update"),
+    path(
+        "people/<int:pk>/<slug:kind>/new/",
+        register.qualification_edit,
+        name="qualification_create",
+    ),
+    path(
+        "people/<int:pk>/<slug:kind>/<int:record_pk>/edit/",
+        register.qualification_edit,
+        name="qualification_update",
+    ),
+    path(
+        "people/<int:pk>/<slug:kind>/<int:record_pk>/delete/",
+        register.qualification_delete,
+        name="qualification_delete",
+    ),
+    path("import/", imports.people_import, name="import"),
+    path(
+        "import/template.<str:file_format>",
+        imports.people_import_template,
+        name="import_template",
+    ),
+    path("import/<int:pk>/", imports.people_import_preview_page, name="import_preview"),
+    path("import/<int:pk>/apply/", imports.people_import_apply_page, name="import_apply"),
+    path("import/<int:pk>/errors.csv", imports.people_import_errors, name="import_errors"),
+]

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from peacecentre.roles import Role
-from tests import factories
+from tests import factories, services
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -21,6 +21,20 @@ def require(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def celery_worker():
+    """A real Celery worker on the configured broker (filesystem locally, Redis in CI), in a
+    thread of this process: it shares the test database and mail.outbox (locmem). Tests using
+    it need django_db(transaction=True) so the worker sees their rows."""
+    from celery.contrib.testing.worker import start_worker
+
+    from peacecentre.celery import app
+
+    require(*services.broker())
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
 
 
 @pytest.fixture

@@ -122,6 +122,16 @@ class Enrolment(models.Model):
     )
     nominating_party = models.CharField(_("nominated by"), max_length=200, blank=True)
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    promoted_at = models.DateTimeField(
+        _("promoted from the waitlist at"), null=True, blank=True, editable=False
+    )
+    promotion_notified_at = models.DateTimeField(
+        _("told of the promotion at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set once the promotion e-mail went out, so it is never sent twice."),
+    )
     final_score = models.DecimalField(
         _("weighted total"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -156,6 +166,18 @@ class Enrolment(models.Model):
                 condition=models.Q(status="waitlisted", waitlist_position__isnull=False)
                 | (~models.Q(status="waitlisted") & models.Q(waitlist_position__isnull=True)),
                 name="enrolment_waitlist_position_iff_waitlisted",
+            ),
+            # Positions are renumbered in two steps (courses/services/enrolment.py) because
+            # SQLite has no deferrable unique constraints.
+            models.UniqueConstraint(
+                fields=["cohort", "waitlist_position"],
+                name="enrolment_waitlist_position_unique",
+                violation_error_message=_("Two people cannot share a waitlist position."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(waitlist_position__isnull=True)
+                | models.Q(waitlist_position__gte=1),
+                name="enrolment_waitlist_position_from_1",
             ),
             models.CheckConstraint(
                 condition=models.Q(final_score__isnull=True)

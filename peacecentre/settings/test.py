@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, env
+from .base import CELERY_BROKER_URL, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -17,6 +17,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, te
 
 # Each test run gets its own scratch folders: mail, media and the filesystem broker.
 _TEST_VAR = Path(tempfile.mkdtemp(prefix="peacecentre-test-"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: the test Celery worker and the live
+    # server write from other threads, and shared-cache tables fail at once ("table is
+    # locked") where a file in WAL mode waits for the lock (the 20 s timeout in base.py).
+    DATABASES["default"]["TEST"] = {"NAME": str(_TEST_VAR / "test.sqlite3")}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = _TEST_VAR / "media"
 STATIC_ROOT = _TEST_VAR / "static"

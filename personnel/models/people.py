@@ -1,7 +1,10 @@
 from anyascii import anyascii
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -124,6 +127,9 @@ class Person(models.Model):
         indexes = [
             models.Index(Lower("last_name"), Lower("first_name"), name="person_name_ci"),
             models.Index(fields=["unit", "is_active"], name="person_unit_active"),
+            # The register list's default order (by folded name): the first page of 10,000
+            # people is an index scan instead of a sort of every row (19 ms -> under 1 ms).
+            models.Index(fields=["search_text", "service_number"], name="person_folded_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -141,6 +147,11 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(service_number=""), name="person_service_number_not_blank"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(category=Category.CIVILIAN) | models.Q(rank__isnull=True),
+                name="person_civilian_has_no_rank",
+                violation_error_message=_("Civilians hold no rank."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +162,35 @@ class Person(models.Model):
         if (update_fields := kwargs.get("update_fields")) is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("personnel:person_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Rules across fields, each reported on the field to correct: service starts after
+        birth, birth is not in the future, a rank belongs to the person's category and
+        civilians hold none. (Service number uniqueness is the unique constraint's.)"""
+        errors = {}
+        born, started = self.date_of_birth, self.service_start_date
+        if born and born > timezone.localdate():
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        elif born and started and started <= born:
+            errors["service_start_date"] = _(
+                "Service cannot start on or before the date of birth (%(born)s)."
+            ) % {"born": formats.date_format(born, "SHORT_DATE_FORMAT")}
+        if self.rank_id is not None and self.category in Category.values:
+            if self.category == Category.CIVILIAN:
+                errors["rank"] = _("Civilians hold no rank: leave the rank empty.")
+            elif self.rank.category != self.category:
+                errors["rank"] = _(
+                    "%(rank)s is a %(rank_category)s rank; choose a %(category)s rank."
+                ) % {
+                    "rank": self.rank.name,
+                    "rank_category": Category(self.rank.category).label,
+                    "category": Category(self.category).label,
+                }
+        if errors:
+            raise ValidationError(errors)
 
     def build_search_text(self) -> str:
         """What search() looks in. Bulk writes (bulk_create, bulk_update) skip save(), so they

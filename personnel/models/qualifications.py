@@ -5,13 +5,16 @@ Whether a record is valid is derived from `valid_until` (personnel.models.dates)
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Language, in_choices
 from .dates import DatedQuerySet, validity_on
 
 STANAG_LEVELS = range(0, 6)  # STANAG 6001: each skill 0-5
+STANAG_SKILLS = ("listening", "speaking", "reading", "writing")
 
 
 class QualificationRecord(models.Model):
@@ -39,6 +42,20 @@ class QualificationRecord(models.Model):
                 violation_error_message=_("Valid until cannot be before the issue date."),
             ),
         ]
+
+    def clean(self) -> None:
+        errors = self.rule_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def rule_errors(self) -> dict[str, str]:
+        """Broken rules by the field to correct (the check constraints, said on the field)."""
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            return {
+                "valid_until": _("Valid until cannot be before the issue date (%(issued)s).")
+                % {"issued": formats.date_format(self.issued_on, "SHORT_DATE_FORMAT")}
+            }
+        return {}
 
     def validity(self, *, on: dt.date) -> str:
         return validity_on(self.valid_until, on=on)
@@ -73,12 +90,22 @@ class LanguageProficiency(QualificationRecord):
                     name=f"%(class)s_{skill}_stanag_0_5",
                     violation_error_message=_("STANAG 6001 levels run from 0 to 5."),
                 )
-                for skill in ("listening", "speaking", "reading", "writing")
+                for skill in STANAG_SKILLS
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.language.upper()} {self.profile}"
+
+    def rule_errors(self) -> dict[str, str]:
+        errors = super().rule_errors()
+        for skill in STANAG_SKILLS:
+            level = getattr(self, skill)
+            if level is not None and level not in STANAG_LEVELS:
+                errors[skill] = _(
+                    "%(skill)s level %(level)s is out of range: STANAG 6001 levels run from 0 to 5."
+                ) % {"skill": self._meta.get_field(skill).verbose_name.capitalize(), "level": level}
+        return errors
 
     @property
     def profile(self) -> str:

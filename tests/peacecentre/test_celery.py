@@ -1,22 +1,11 @@
 """A task goes through the configured broker to a real worker and its result comes back."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from peacecentre.celery import app
 from peacecentre.tasks import health_ping
-from tests import services
-from tests.conftest import require
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def celery_worker():
-    require(*services.broker())
-    # The worker runs in a thread of this process, on the broker the settings name.
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
 
 
 def test_task_round_trip_through_a_real_worker(celery_worker, django_db_blocker):

@@ -203,3 +203,33 @@ def test_heartbeat_is_scheduled_in_the_database():
     assert task.task == "peacecentre.health_ping"
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (5, "minutes")
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (Role.REGISTRAR, ["nav-people", "nav-import", "nav-courses", "nav-cohorts"], []),
+        (Role.INSTRUCTOR, ["nav-courses", "nav-cohorts"], ["nav-people", "nav-import"]),
+        (Role.COMMANDER, ["nav-people", "nav-courses"], ["nav-import", "nav-cohorts"]),
+    ],
+)
+def test_navigation_fits_the_role(client, role, shown, hidden):
+    client.force_login(factories.UserFactory(roles=[role]))
+    html = client.get(reverse("home")).content.decode()
+    for testid in shown:
+        assert f'data-testid="{testid}"' in html
+    for testid in hidden:
+        assert f'data-testid="{testid}"' not in html
+
+
+def test_every_navigation_link_opens_for_its_role(client):
+    """A link the navigation offers must not answer 403 to the user it is offered to."""
+    import re
+
+    for role in (Role.REGISTRAR, Role.INSTRUCTOR, Role.COMMANDER, Role.ADMINISTRATOR):
+        client.force_login(factories.UserFactory(roles=[role], is_staff=role == Role.ADMINISTRATOR))
+        nav = (
+            client.get(reverse("home")).content.decode().split('id="main-nav"')[1].split("</ul>")[0]
+        )
+        for href in re.findall(r'href="(/[^"]*)"', nav):
+            assert client.get(href).status_code == 200, (role, href)

@@ -101,7 +101,7 @@ def test_unreadable_files_say_what_is_wrong(content, name, message):
 
 
 def test_size_limit_names_the_limit():
-    with pytest.raises(ValidationError, match=r"the limit is 1\.0"):
+    with pytest.raises(ValidationError, match=r"larger than the limit of 1\.0"):
         spreadsheets.read_table(
             upload(b"service_number,last_name\n" + b"KZ-1,A\n" * 400),
             required=REQUIRED,

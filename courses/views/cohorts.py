@@ -1,0 +1,61 @@
+"""The cohort page and its roster exports.
+
+Registrars and administrators see every cohort and manage its enrolments; an instructor sees
+the cohorts they teach, read-only (another cohort answers 404); commanders get 403.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import get_valid_filename
+
+from courses.selectors.cohorts import (
+    ROSTER_COLUMNS,
+    cohort_page,
+    cohort_roster_rows,
+    cohorts_visible,
+)
+from peacecentre.roles import Role, role_required, sees_everything
+from peacecentre.spreadsheets import csv_response, xlsx_response
+
+COHORT_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
+
+
+@role_required(*COHORT_READERS)
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohorts_visible(user=request.user), pk=pk)
+    page = cohort_page(cohort=cohort)
+    return render(
+        request,
+        "courses/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            # Registrars and administrators change enrolments while the cohort takes them.
+            "can_manage": sees_everything(request.user) and page.takes_enrolments,
+        },
+    )
+
+
+def _roster_filename(cohort, extension: str) -> str:
+    return get_valid_filename(f"{cohort.code}-roster.{extension}")
+
+
+@role_required(*COHORT_READERS)
+def cohort_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohorts_visible(user=request.user), pk=pk)
+    return csv_response(
+        _roster_filename(cohort, "csv"), ROSTER_COLUMNS, cohort_roster_rows(cohort=cohort)
+    )
+
+
+@role_required(*COHORT_READERS)
+def cohort_roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohorts_visible(user=request.user), pk=pk)
+    return xlsx_response(
+        _roster_filename(cohort, "xlsx"),
+        ROSTER_COLUMNS,
+        cohort_roster_rows(cohort=cohort),
+        title=cohort.code,
+    )

@@ -1,0 +1,239 @@
+"""Scheduling cohorts: the cohort list (registrars see every cohort, instructors the ones they
+teach), and for registrars and administrators scheduling, editing and status changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.forms import HiddenInput
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from courses.forms.cohorts import CohortFilterForm, CohortForm, CohortTransitionForm
+from courses.models import Cohort, Course
+from courses.selectors.scheduling import cohort_code_next, cohort_list, cohort_version
+from courses.services.cohorts import (
+    FINAL,
+    cohort_create,
+    cohort_transition,
+    cohort_transitions,
+    cohort_update,
+)
+from peacecentre.roles import Role, cohorts_for, has_role, role_required
+
+LIST_ROLES = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
+EDITORS = (Role.REGISTRAR, Role.ADMINISTRATOR)
+PAGE_SIZE = 50
+
+
+@role_required(*LIST_ROLES)
+def cohort_list_view(request: HttpRequest) -> HttpResponse:
+    sees_all = has_role(request.user, *EDITORS)
+    filters = CohortFilterForm(request.GET or None, with_instructor=sees_all)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    cohorts = cohort_list(
+        user=request.user,
+        today=timezone.localdate(),
+        course=chosen.get("course"),
+        status=chosen.get("status", ""),
+        when=chosen.get("when", ""),
+        instructor=chosen.get("instructor"),
+    )
+    page = Paginator(cohorts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "courses/cohort_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_edit": sees_all,
+            "filtered": any(chosen.values()),
+        },
+    )
+
+
+@role_required(*EDITORS)
+def cohort_create_view(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if course_id := request.GET.get("course", ""):
+        course = Course.objects.filter(pk=course_id, is_active=True).first()
+        if course_id.isdigit() and course:
+            initial = {"course": course, "capacity": course.default_capacity}
+    form = CohortForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort = cohort_create(
+                course=data["course"],
+                code=data["code"] or "",
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                capacity=data["capacity"],
+                location=data["location"],
+                instructors=list(data["instructors"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _show_errors(error, form)
+        else:
+            messages.success(
+                request, _("Cohort %(code)s scheduled (planned).") % {"code": cohort.code}
+            )
+            return redirect(f"{reverse('courses:cohort_list')}?course={cohort.course_id}")
+    return _render_form(request, form, cohort=None)
+
+
+@role_required(*EDITORS)
+def cohort_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(cohorts_for(request.user).select_related("course"), pk=pk)
+    if cohort.status in FINAL:
+        messages.error(
+            request,
+            _("Cohort %(code)s is %(status)s and can no longer be edited.")
+            % {"code": cohort.code, "status": cohort.get_status_display()},
+        )
+        return redirect("courses:cohort_list")
+    form = CohortForm(
+        request.POST or None,
+        instance=copy(cohort),  # the heading keeps showing the cohort as saved
+        initial={"version": cohort_version(cohort)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort_update(
+                cohort=cohort,
+                version=data["version"],
+                code=data["code"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                capacity=data["capacity"],
+                location=data["location"],
+                instructors=list(data["instructors"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _show_errors(error, form)
+        else:
+            messages.success(request, _("Cohort %(code)s saved.") % {"code": cohort.code})
+            return redirect(f"{reverse('courses:cohort_list')}?course={cohort.course_id}")
+    return _render_form(request, form, cohort=cohort)
+
+
+@role_required(*EDITORS)
+def cohort_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: confirm a status change (and ask why, to cancel). POST: make it, with the status
+    the user saw, then go back to where they came from."""
+    cohort = get_object_or_404(cohorts_for(request.user).select_related("course"), pk=pk)
+    if request.method == "POST":
+        form = CohortTransitionForm(request.POST)
+    else:
+        form = CohortTransitionForm(
+            initial={
+                "to": request.GET.get("to", ""),
+                "seen_status": cohort.status,
+                "next": request.GET.get("next", ""),
+            }
+        )
+    transition = next(
+        (t for t in cohort_transitions(cohort.status) if t.to == form["to"].value()), None
+    )
+    back = _safe_next(request, form["next"].value())
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, _("The status change was not understood; nothing changed."))
+            return redirect(back)
+        data = form.cleaned_data
+        try:
+            cohort = cohort_transition(
+                cohort=cohort,
+                to=data["to"],
+                seen_status=data["seen_status"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            if transition and transition.needs_reason and "reason" in error.update_error_dict({}):
+                form.add_error("reason", error.message_dict["reason"])
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(back)
+        else:
+            messages.success(
+                request,
+                _("Cohort %(code)s is now %(status)s.")
+                % {"code": cohort.code, "status": cohort.get_status_display()},
+            )
+            return redirect(back)
+    if transition is None:
+        messages.error(
+            request,
+            _("Cohort %(code)s is %(status)s; that status change is not offered.")
+            % {"code": cohort.code, "status": cohort.get_status_display()},
+        )
+        return redirect(back)
+    if not transition.needs_reason:
+        form.fields["reason"].widget = HiddenInput()
+    return render(
+        request,
+        "courses/cohort_status.html",
+        {"cohort": cohort, "form": form, "transition": transition, "back": back},
+    )
+
+
+@require_GET
+@role_required(*EDITORS)
+def cohort_suggest(request: HttpRequest) -> JsonResponse:
+    """What the scheduling form fills in for a course and start date: the next free code,
+    the end date from the course's duration and the default capacity."""
+    course_id = request.GET.get("course", "")
+    course = get_object_or_404(Course, pk=course_id) if course_id.isdigit() else None
+    if course is None:
+        return JsonResponse({}, status=400)
+    try:
+        starts_on = dt.date.fromisoformat(request.GET.get("starts_on", ""))
+    except ValueError:
+        starts_on = None
+    year = starts_on.year if starts_on else timezone.localdate().year
+    return JsonResponse(
+        {
+            "code": cohort_code_next(course=course, year=year),
+            "ends_on": (
+                (starts_on + dt.timedelta(days=course.duration_days - 1)).isoformat()
+                if starts_on
+                else ""
+            ),
+            "capacity": course.default_capacity,
+            "duration_days": course.duration_days,
+        }
+    )
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("courses:cohort_list")
+
+
+def _show_errors(error: ValidationError, form: CohortForm) -> None:
+    for key, errors in error.update_error_dict({}).items():
+        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
+        form.add_error(field, errors)
+
+
+def _render_form(request: HttpRequest, form: CohortForm, *, cohort: Cohort | None) -> HttpResponse:
+    return render(request, "courses/cohort_form.html", {"form": form, "cohort": cohort})

@@ -1,0 +1,129 @@
+"""The last seat is safe: two registrars enrolling at the same moment never overbook.
+
+Each registrar is a thread with its own database connection; a barrier starts them together.
+PostgreSQL only (SQLite serialises every write transaction anyway).
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from courses.models import Enrolment
+from courses.services.enrolment import (
+    EnrolmentPlanStale,
+    Outcome,
+    enrolment_apply,
+    enrolment_plan,
+)
+from tests import services
+from tests.conftest import require
+from tests.courses.enrolment_support import make_cohort, make_people, seat
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUNDS = 5
+
+
+def race(*calls) -> list:
+    """Run each call in its own thread and connection, all released at once; return what
+    each returned or raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # the test looks at what each registrar got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a registrar never finished"
+    return results
+
+
+def test_two_registrars_racing_for_the_last_seat_never_overbook():
+    require(*services.postgresql())
+    for _round in range(ROUNDS):
+        cohort = make_cohort(capacity=3)
+        seat(cohort, make_people(2))
+        first, second = make_people(2)
+
+        results = race(
+            *(
+                lambda person=person, cohort=cohort: enrolment_apply(
+                    cohort=cohort, person_ids=[person.pk], expected=None, by=None
+                )
+                for person in (first, second)
+            )
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)], results
+        outcomes = sorted(plan.lines[0].outcome for plan in results)
+        assert outcomes == sorted([Outcome.ENROL, Outcome.WAITLIST])
+        rows = Enrolment.objects.filter(cohort=cohort)
+        assert rows.filter(status=Enrolment.Status.ENROLLED).count() == 3  # the capacity
+        waiting = rows.get(status=Enrolment.Status.WAITLISTED)
+        assert waiting.person in (first, second)
+        assert waiting.waitlist_position == 1
+
+
+def test_two_registrars_applying_the_same_preview_one_is_told_it_is_stale():
+    require(*services.postgresql())
+    for _round in range(ROUNDS):
+        cohort = make_cohort(capacity=1)
+        first, second = make_people(2)
+        previews = [
+            enrolment_plan(cohort=cohort, people=[person], by=None) for person in (first, second)
+        ]
+        assert all(p.lines[0].outcome == Outcome.ENROL for p in previews)
+
+        results = race(
+            *(
+                lambda preview=preview, cohort=cohort: enrolment_apply(
+                    cohort=cohort,
+                    person_ids=preview.person_ids,
+                    expected=preview.fingerprint,
+                    by=None,
+                )
+                for preview in previews
+            )
+        )
+
+        stale = [r for r in results if isinstance(r, EnrolmentPlanStale)]
+        applied = [r for r in results if not isinstance(r, Exception)]
+        assert len(stale) == len(applied) == 1, results
+        assert stale[0].plan.lines[0].outcome == Outcome.WAITLIST
+        assert Enrolment.objects.filter(cohort=cohort).count() == 1
+
+
+def test_one_person_enrolled_into_two_overlapping_cohorts_at_once_gets_one_seat():
+    """Two registrars, two cohorts with overlapping dates, the same person at the same moment:
+    the person rows are locked too, so the second sees the first's enrolment as an overlap."""
+    require(*services.postgresql())
+    for _round in range(ROUNDS):
+        first_cohort = make_cohort(capacity=5)
+        second_cohort = make_cohort(capacity=5, starts_in_days=32)
+        (person,) = make_people(1)
+
+        results = race(
+            *(
+                lambda cohort=cohort, person=person: enrolment_apply(
+                    cohort=cohort, person_ids=[person.pk], expected=None, by=None
+                )
+                for cohort in (first_cohort, second_cohort)
+            )
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)], results
+        outcomes = sorted(plan.lines[0].outcome for plan in results)
+        assert outcomes == sorted([Outcome.ENROL, Outcome.REFUSE])
+        held = Enrolment.objects.filter(person=person).exclude(status=Enrolment.Status.WITHDRAWN)
+        assert held.count() == 1

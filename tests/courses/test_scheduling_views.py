@@ -1,0 +1,446 @@
+"""The cohort list and scheduling pages: who may see and change what, the list's filters and
+counts, the forms' refusals, status buttons, and a query count that does not grow."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Cohort, Enrolment
+from courses.selectors.scheduling import cohort_version
+from peacecentre.roles import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+Status = Cohort.Status
+
+
+def url(name, *args):
+    return reverse(f"courses:{name}", args=args)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def course(db):
+    return factories.CourseFactory(code="UNSOC", duration_days=19, default_capacity=24)
+
+
+@pytest.fixture
+def taught(instructor, course, today):
+    return factories.CohortFactory(
+        course=course,
+        code="UNSOC-TAUGHT",
+        starts_on=today + dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=48),
+        instructors=[instructor],
+    )
+
+
+@pytest.fixture
+def other(course, today):
+    return factories.CohortFactory(
+        course=course,
+        code="UNSOC-OTHER",
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=15),
+        status=Status.IN_PROGRESS,
+    )
+
+
+def codes(response) -> list[str]:
+    return [cohort.code for cohort in response.context["page"]]
+
+
+# -- who may come in ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("cohort_list", ()),
+        ("cohort_create", ()),
+        ("cohort_suggest", ()),
+        ("cohort_update", (1,)),
+        ("cohort_transition", (1,)),
+    ],
+)
+def test_anonymous_users_are_sent_to_sign_in(client, name, args):
+    response = client.get(url(name, *args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_commanders_and_users_without_a_role_do_not_see_cohorts(client, commander, taught):
+    for user in (commander, factories.UserFactory(username="nobody")):
+        client.force_login(user)
+        assert client.get(url("cohort_list")).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["instructor", "commander"])
+def test_only_registrars_and_administrators_schedule(client, request, who, taught):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(url("cohort_create")).status_code == 403
+    assert client.post(url("cohort_create"), {"course": taught.course_id}).status_code == 403
+    assert client.get(url("cohort_update", taught.pk)).status_code == 403
+    assert client.post(url("cohort_update", taught.pk), {"capacity": 1}).status_code == 403
+    response = client.post(
+        url("cohort_transition", taught.pk), {"to": "cancelled", "seen_status": "open"}
+    )
+    assert response.status_code == 403
+    assert client.get(url("cohort_suggest"), {"course": taught.course_id}).status_code == 403
+    taught.refresh_from_db()
+    assert (taught.status, taught.capacity) == (Status.OPEN, 20)
+
+
+def test_unknown_cohort_is_404(client, registrar):
+    client.force_login(registrar)
+    assert client.get(url("cohort_update", 999999)).status_code == 404
+    assert client.post(url("cohort_transition", 999999), {}).status_code == 404
+
+
+# -- the list -----------------------------------------------------------------------------
+
+
+def test_registrars_see_every_cohort_instructors_only_theirs(
+    client, registrar, instructor, taught, other
+):
+    client.force_login(registrar)
+    response = client.get(url("cohort_list"))
+    assert set(codes(response)) == {"UNSOC-TAUGHT", "UNSOC-OTHER"}
+    assert url("cohort_update", other.pk) in response.content.decode()
+    client.force_login(instructor)
+    response = client.get(url("cohort_list"))
+    assert codes(response) == ["UNSOC-TAUGHT"]
+    html = response.content.decode()
+    assert url("cohort_update", taught.pk) not in html
+    assert url("cohort_transition", taught.pk) not in html
+    assert "instructor" not in response.context["filters"].fields
+
+
+def test_an_instructor_cannot_widen_the_list_with_filters(client, instructor, taught, other):
+    someone = factories.UserFactory(username="teacher2", roles=[Role.INSTRUCTOR])
+    other.instructors.add(someone)
+    client.force_login(instructor)
+    response = client.get(url("cohort_list"), {"instructor": someone.pk})
+    assert codes(response) == ["UNSOC-TAUGHT"]
+
+
+def test_filters(client, registrar, instructor, taught, other, today):
+    past = factories.CohortFactory(
+        code="ENG-PAST",
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=30),
+        status=Status.FINALISED,
+        finalised_at=timezone.now(),
+    )
+    client.force_login(registrar)
+
+    def listed(**query):
+        return codes(client.get(url("cohort_list"), query))
+
+    assert listed(when="upcoming") == ["UNSOC-TAUGHT"]
+    assert listed(when="running") == ["UNSOC-OTHER"]
+    assert listed(when="past") == ["ENG-PAST"]
+    assert listed(status="in_progress") == ["UNSOC-OTHER"]
+    assert listed(instructor=instructor.pk) == ["UNSOC-TAUGHT"]
+    assert set(listed(course=taught.course_id)) == {"UNSOC-TAUGHT", "UNSOC-OTHER"}
+    assert listed(course=past.course_id, status="finalised") == ["ENG-PAST"]
+    assert listed(when="upcoming", status="cancelled") == []
+    # A filter value that makes no sense is ignored, not an error.
+    assert len(listed(status="postponed")) == 3
+
+
+def test_list_counts_seats_and_waitlist(client, registrar, taught):
+    for status in ("enrolled", "enrolled", "passed", "withdrawn", "nominated"):
+        factories.EnrolmentFactory(cohort=taught, status=status)
+    for position in (1, 2):
+        factories.EnrolmentFactory(
+            cohort=taught, status=Enrolment.Status.WAITLISTED, waitlist_position=position
+        )
+    client.force_login(registrar)
+    row = client.get(url("cohort_list")).context["page"][0]
+    assert (row.seated, row.waitlisted) == (3, 2)
+
+
+def _many_cohorts(n: int) -> None:
+    for _ in range(n):
+        cohort = factories.CohortFactory(
+            instructors=[factories.UserFactory(roles=[Role.INSTRUCTOR]) for _ in range(2)]
+        )
+        factories.EnrolmentFactory(cohort=cohort)
+        factories.EnrolmentFactory(
+            cohort=cohort, status=Enrolment.Status.WAITLISTED, waitlist_position=1
+        )
+
+
+@pytest.mark.parametrize("who", ["registrar", "instructor"])
+def test_cohort_list_queries_do_not_grow_with_cohorts(
+    client, request, who, django_assert_num_queries
+):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    _many_cohorts(2)
+    Cohort.objects.first().instructors.add(user)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("cohort_list"))
+    _many_cohorts(20)
+    for cohort in Cohort.objects.all():
+        cohort.instructors.add(user)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url("cohort_list"))
+    assert response.context["page"].paginator.count == 22
+
+
+# -- scheduling ---------------------------------------------------------------------------
+
+
+def test_schedule_form_starts_from_the_course(client, registrar, course):
+    client.force_login(registrar)
+    response = client.get(url("cohort_create"), {"course": course.pk})
+    form = response.context["form"]
+    assert form.initial["course"] == course
+    assert form.initial["capacity"] == 24
+    html = response.content.decode()
+    assert url("cohort_suggest") in html
+
+
+def test_schedule_with_blanks_takes_the_suggested_code_end_and_capacity(
+    client, registrar, course, instructor
+):
+    factories.CohortFactory(course=course, code="UNSOC-2027-01")
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_create"),
+        {
+            "course": course.pk,
+            "starts_on": "2027-03-01",
+            "location": "KAZCENT, Almaty region",
+            "instructors": [instructor.pk],
+        },
+    )
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(code="UNSOC-2027-02")
+    assert (cohort.starts_on, cohort.ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 3, 19))
+    assert cohort.capacity == 24
+    assert cohort.status == Status.PLANNED
+    assert list(cohort.instructors.all()) == [instructor]
+
+
+def test_end_before_start_is_an_error_on_the_end_date(client, registrar, course):
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_create"),
+        {"course": course.pk, "starts_on": "2027-03-01", "ends_on": "2027-02-28", "capacity": 5},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["ends_on"] == [
+        "The cohort cannot end (2027-02-28) before it starts (2027-03-01)."
+    ]
+    assert not Cohort.objects.exists()
+
+
+def test_zero_capacity_and_non_instructors_are_refused(client, registrar, course, commander):
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_create"),
+        {
+            "course": course.pk,
+            "starts_on": "2027-03-01",
+            "capacity": "0",
+            "instructors": [commander.pk],
+        },
+    )
+    errors = response.context["form"].errors
+    assert "capacity" in errors
+    assert "instructors" in errors  # a commander is not among the choices
+    assert not Cohort.objects.exists()
+
+
+def test_a_taken_code_is_refused_on_the_code(client, registrar, course):
+    factories.CohortFactory(code="UNSOC-X")
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_create"), {"course": course.pk, "starts_on": "2027-03-01", "code": "UNSOC-X"}
+    )
+    assert response.context["form"].errors["code"]
+    assert Cohort.objects.count() == 1
+
+
+def test_suggest_answers_code_end_and_capacity(client, registrar, course):
+    factories.CohortFactory(course=course, code="UNSOC-2027-04")
+    client.force_login(registrar)
+    response = client.get(url("cohort_suggest"), {"course": course.pk, "starts_on": "2027-06-07"})
+    assert response.json() == {
+        "code": "UNSOC-2027-05",
+        "ends_on": "2027-06-25",
+        "capacity": 24,
+        "duration_days": 19,
+    }
+    assert client.get(url("cohort_suggest")).status_code == 400
+
+
+# -- editing ------------------------------------------------------------------------------
+
+
+def edit_post(cohort, **overrides):
+    data = {
+        "code": cohort.code,
+        "starts_on": cohort.starts_on.isoformat(),
+        "ends_on": cohort.ends_on.isoformat(),
+        "capacity": str(cohort.capacity),
+        "location": cohort.location,
+        "instructors": [user.pk for user in cohort.instructors.all()],
+        "version": cohort_version(cohort),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_registrar_edits_a_cohort(client, registrar, taught):
+    client.force_login(registrar)
+    response = client.post(url("cohort_update", taught.pk), edit_post(taught, location="Illisu"))
+    assert response.status_code == 302
+    taught.refresh_from_db()
+    assert taught.location == "Illisu"
+
+
+def test_course_of_a_cohort_does_not_change_on_edit(client, registrar, taught):
+    client.force_login(registrar)
+    another = factories.CourseFactory(code="POC")
+    client.post(url("cohort_update", taught.pk), edit_post(taught, course=another.pk))
+    taught.refresh_from_db()
+    assert taught.course.code == "UNSOC"
+
+
+def test_capacity_below_the_seated_says_how_many(client, registrar, taught):
+    for _ in range(3):
+        factories.EnrolmentFactory(cohort=taught)
+    client.force_login(registrar)
+    response = client.post(url("cohort_update", taught.pk), edit_post(taught, capacity="2"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity"] == [
+        "3 people hold a seat in this cohort, so the capacity cannot drop below 3. "
+        "Withdraw trainees first to make it smaller."
+    ]
+    taught.refresh_from_db()
+    assert taught.capacity == 20
+
+
+def test_a_stale_cohort_form_is_refused(client, registrar, taught):
+    client.force_login(registrar)
+    data = edit_post(taught, location="Mine")
+    Cohort.objects.get(pk=taught.pk).save()  # someone saved meanwhile
+    response = client.post(url("cohort_update", taught.pk), data)
+    assert response.status_code == 200
+    assert "Someone else changed cohort UNSOC-TAUGHT" in response.content.decode()
+    assert 'value="Mine"' in response.content.decode()
+    taught.refresh_from_db()
+    assert taught.location == ""
+
+
+def test_a_cancelled_cohort_is_not_edited(client, registrar, taught):
+    Cohort.objects.filter(pk=taught.pk).update(status=Status.CANCELLED)
+    client.force_login(registrar)
+    response = client.get(url("cohort_update", taught.pk), follow=True)
+    assert "can no longer be edited" in response.content.decode()
+    response = client.post(url("cohort_update", taught.pk), edit_post(taught, location="X"))
+    taught.refresh_from_db()
+    assert taught.location == ""
+
+
+# -- status changes -----------------------------------------------------------------------
+
+
+def test_list_offers_only_the_allowed_transitions(client, registrar, taught, other):
+    client.force_login(registrar)
+    html = client.get(url("cohort_list")).content.decode()
+    assert f'action="{url("cohort_transition", taught.pk)}"' in html  # open: buttons
+    assert url("cohort_transition", other.pk) not in html  # in progress: none here
+
+
+def test_a_transition_from_the_list_goes_back_to_the_list(client, registrar, taught):
+    Cohort.objects.filter(pk=taught.pk).update(status=Status.PLANNED)
+    client.force_login(registrar)
+    back = url("cohort_list") + "?status=planned"
+    response = client.post(
+        url("cohort_transition", taught.pk),
+        {"to": "open", "seen_status": "planned", "next": back},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == back
+    assert "Cohort UNSOC-TAUGHT is now open for enrolment." in response.content.decode()
+    taught.refresh_from_db()
+    assert taught.status == Status.OPEN
+
+
+def test_a_stale_status_button_changes_nothing_and_says_the_status(client, registrar, taught):
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_transition", taught.pk),
+        {"to": "open", "seen_status": "planned"},
+        follow=True,
+    )
+    assert "Cohort UNSOC-TAUGHT is now open for enrolment: someone changed it" in (
+        response.content.decode()
+    )
+    taught.refresh_from_db()
+    assert taught.status == Status.OPEN
+
+
+def test_finalising_from_here_points_to_the_gradebook(client, registrar, other):
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_transition", other.pk),
+        {"to": "finalised", "seen_status": "in_progress"},
+        follow=True,
+    )
+    assert "gradebook" in response.content.decode()
+    other.refresh_from_db()
+    assert other.status == Status.IN_PROGRESS
+
+
+def test_cancel_asks_for_a_reason(client, registrar, taught):
+    enrolment = factories.EnrolmentFactory(cohort=taught)
+    client.force_login(registrar)
+    page = client.get(url("cohort_transition", taught.pk), {"to": "cancelled"})
+    assert page.status_code == 200
+    assert 'name="reason"' in page.content.decode()
+    response = client.post(
+        url("cohort_transition", taught.pk), {"to": "cancelled", "seen_status": "open"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"][0].startswith("Say why cohort UNSOC-TAUGHT")
+    taught.refresh_from_db()
+    assert taught.status == Status.OPEN
+    response = client.post(
+        url("cohort_transition", taught.pk),
+        {"to": "cancelled", "seen_status": "open", "reason": "Too few nominations"},
+    )
+    assert response.status_code == 302
+    taught.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert taught.status == Status.CANCELLED
+    assert enrolment.status_reason == "Cohort cancelled: Too few nominations"
+
+
+def test_transition_never_redirects_to_another_host(client, registrar, taught):
+    client.force_login(registrar)
+    response = client.post(
+        url("cohort_transition", taught.pk),
+        {"to": "planned", "seen_status": "open", "next": "https://evil.example/"},
+    )
+    assert response.url == url("cohort_list")
+
+
+def test_a_transition_not_offered_is_not_shown(client, registrar, other):
+    client.force_login(registrar)
+    response = client.get(url("cohort_transition", other.pk), {"to": "cancelled"}, follow=True)
+    assert "that status change is not offered" in response.content.decode()
