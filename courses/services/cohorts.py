@@ -36,11 +36,10 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from simple_history.utils import bulk_update_with_history
 
 from courses.models import Attendance, Cohort, Course, Enrolment
 from courses.selectors.scheduling import cohort_code_next, cohort_version
-from courses.services.enrolment import waitlist_promote
+from courses.services.enrolment import WITHDRAWABLE, enrolments_withdraw_all, waitlist_promote
 from peacecentre.models import User
 from peacecentre.roles import Role
 
@@ -48,7 +47,6 @@ Status = Cohort.Status
 
 # Enrolments that hold or claim a place: what cancelling withdraws and what keeps an open
 # cohort from going back to planned.
-CLAIMING = (Enrolment.Status.NOMINATED, Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED)
 
 
 @dataclass(frozen=True)
@@ -166,7 +164,7 @@ def cohort_transition(
             code="ended",
         )
     if target == Status.PLANNED:
-        claiming = cohort.enrolments.filter(status__in=CLAIMING).count()
+        claiming = cohort.enrolments.filter(status__in=WITHDRAWABLE).count()
         if claiming:
             raise _refuse(
                 ngettext(
@@ -206,30 +204,11 @@ def cohort_transition(
                 code="reason_required",
                 key="reason",
             )
-        _withdraw_everyone(cohort, reason=reason, by=by)
+        enrolments_withdraw_all(cohort=cohort, reason=reason, by=by)
 
     cohort.status = target
     cohort.save(update_fields=["status", "updated_at"])
     return cohort
-
-
-def _withdraw_everyone(cohort: Cohort, *, reason: str, by: User) -> None:
-    max_length = Enrolment._meta.get_field("status_reason").max_length
-    status_reason = (_("Cohort cancelled: %(reason)s") % {"reason": reason})[:max_length]
-    claiming = list(cohort.enrolments.filter(status__in=CLAIMING))
-    now = timezone.now()
-    for enrolment in claiming:
-        enrolment.status = Enrolment.Status.WITHDRAWN
-        enrolment.waitlist_position = None
-        enrolment.status_reason = status_reason
-        enrolment.updated_at = now
-    bulk_update_with_history(
-        claiming,
-        Enrolment,
-        ["status", "waitlist_position", "status_reason", "updated_at"],
-        default_user=by,
-        default_change_reason="cohort cancelled",
-    )
 
 
 @transaction.atomic

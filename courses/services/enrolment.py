@@ -53,6 +53,9 @@ HOME_COUNTRY = getattr(settings, "PEACECENTRE_HOME_COUNTRY", "KZ")
 # SQLite's limit of 32,766 query parameters.
 MAX_CANDIDATES = 1000
 ENROLLING_STATUSES = (Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.IN_PROGRESS)
+# Who can be withdrawn: everyone who holds or waits for a seat, or awaits a decision.
+WITHDRAWABLE = (Enrolment.Status.NOMINATED, Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED)
+
 ACTIVE_STATUSES = (
     Enrolment.Status.NOMINATED,
     Enrolment.Status.ENROLLED,
@@ -647,6 +650,29 @@ def _changed_meanwhile(enrolment: Enrolment) -> ValidationError:
 
 
 @transaction.atomic
+def enrolments_withdraw_all(*, cohort: Cohort, reason: str, by: User | None) -> list[Enrolment]:
+    """Withdraw everyone nominated, enrolled or waitlisted in `cohort` (it is being
+    cancelled), keeping `reason` on each enrolment and in its history. Returns them."""
+    max_length = Enrolment._meta.get_field("status_reason").max_length
+    status_reason = (_("Cohort cancelled: %(reason)s") % {"reason": reason})[:max_length]
+    withdrawn = list(cohort.enrolments.filter(status__in=WITHDRAWABLE))
+    now = timezone.now()
+    for enrolment in withdrawn:
+        enrolment.status = Enrolment.Status.WITHDRAWN
+        enrolment.waitlist_position = None
+        enrolment.status_reason = status_reason
+        enrolment.updated_at = now
+    bulk_update_with_history(
+        withdrawn,
+        Enrolment,
+        ["status", "waitlist_position", "status_reason", "updated_at"],
+        default_user=by,
+        default_change_reason="cohort cancelled",
+    )
+    return withdrawn
+
+
+@transaction.atomic
 def enrolment_withdraw(
     *,
     enrolment: Enrolment,
@@ -666,12 +692,7 @@ def enrolment_withdraw(
     _ensure_enrolling(cohort)
     if expected_status is not None and enrolment.status != expected_status:
         raise _changed_meanwhile(enrolment)
-    withdrawable = (
-        Enrolment.Status.ENROLLED,
-        Enrolment.Status.WAITLISTED,
-        Enrolment.Status.NOMINATED,
-    )
-    if enrolment.status not in withdrawable:
+    if enrolment.status not in WITHDRAWABLE:
         raise ValidationError(
             _("%(person)s is %(status)s: only enrolled, waitlisted or nominated people withdraw.")
             % {"person": enrolment.person.full_name, "status": enrolment.get_status_display()},
