@@ -1,8 +1,13 @@
 from django.urls import path
 
 from courses.views import catalogue, scheduling
+from courses.views import certificates as certificate_views
+from courses.views import certification_imports as certification_import_views
+from courses.views import certifications as certification_views
 from courses.views import cohorts as cohort_views
 from courses.views import enrolment as enrolment_views
+from courses.views import finalisation as finalisation_views
+from courses.views import gradebook as gradebook_views
 
 app_name = "courses"
 
@@ -45,5 +50,75 @@ urlpatterns += [
         "enrolments/<int:pk>/decline/",
         enrolment_views.nomination_decline,
         name="nomination_decline",
+    ),
+]
+
+# Attendance, gradebook and a trainee's results (courses/views/gradebook.py).
+urlpatterns += [
+    path("cohorts/<int:pk>/attendance/", gradebook_views.attendance, name="attendance"),
+    path("cohorts/<int:pk>/gradebook/", gradebook_views.gradebook, name="gradebook"),
+    path(
+        "enrolments/<int:pk>/results/", gradebook_views.enrolment_results, name="enrolment_results"
+    ),
+]
+
+# Finalisation and reopening (courses/views/finalisation.py).
+urlpatterns += [
+    path("cohorts/<int:pk>/finalise/", finalisation_views.cohort_finalise, name="cohort_finalise"),
+    path("cohorts/<int:pk>/reopen/", finalisation_views.cohort_reopen, name="cohort_reopen"),
+]
+
+# Certifications: list, page, revoke and reissue (courses/views/certifications.py); the
+# certificate PDF (courses/views/certificates.py).
+urlpatterns += [
+    path("certifications/", certification_views.certification_list, name="certification_list"),
+    path(
+        "certifications/<int:pk>/",
+        certification_views.certification_detail,
+        name="certification_detail",
+    ),
+    path(
+        "certifications/<int:pk>/certificate.pdf",
+        certificate_views.certification_pdf,
+        name="certification_pdf",
+    ),
+    path(
+        "certifications/<int:pk>/revoke/",
+        certification_views.certification_revoke,
+        name="certification_revoke",
+    ),
+    path(
+        "certifications/<int:pk>/reissue/",
+        certification_views.certification_reissue,
+        name="certification_reissue",
+    ),
+]
+
+# Historical certifications import (courses/views/certification_imports.py).
+urlpatterns += [
+    path(
+        "certifications/import/",
+        certification_import_views.certification_import,
+        name="certification_import",
+    ),
+    path(
+        "certifications/import/template.<str:file_format>",
+        certification_import_views.certification_import_template,
+        name="certification_import_template",
+    ),
+    path(
+        "certifications/import/<int:pk>/",
+        certification_import_views.certification_import_preview,
+        name="certification_import_preview",
+    ),
+    path(
+        "certifications/import/<int:pk>/apply/",
+        certification_import_views.certification_import_apply,
+        name="certification_import_apply",
+    ),
+    path(
+        "certifications/import/<int:pk>/errors.csv",
+        certification_import_views.certification_import_errors,
+        name="certification_import_errors",
     ),
 ]

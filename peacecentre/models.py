@@ -36,6 +36,7 @@ def import_file_path(instance: "ImportFile", filename: str) -> str:
 
 class ImportKind(models.TextChoices):
     PEOPLE = "people", _("personnel register")
+    CERTIFICATIONS = "certifications", _("certification history")
 
 
 class ImportFile(models.Model):

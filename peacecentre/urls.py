@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from courses.views import verification
+
 from . import views
 
 urlpatterns = [
@@ -18,6 +20,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The public certificate check: the only pages open without signing in.
+    path("verify/", verification.verify_lookup, name="verify"),
+    path("verify/<str:code>/", verification.verify_certificate, name="verify_certificate"),
     path("personnel/", include("personnel.urls")),
     path("courses/", include("courses.urls")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,27 @@ class CertificationQuerySet(DatedQuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
+class CertificationSequence(models.Model):
+    """The last sequence number given to certifications of one course code in one year: the
+    "0007" of UNSOC-2026-0007. Its row is locked while a number is taken, so two
+    finalisations never hand out the same one."""
+
+    prefix = models.CharField(_("prefix"), max_length=16)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("certification number sequence")
+        verbose_name_plural = _("certification number sequences")
+        ordering = ["prefix", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="cert_sequence_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
 class CertificationSource(models.TextChoices):
     COHORT = "cohort", _("issued by a cohort")
     IMPORT = "import", _("imported record")

@@ -86,6 +86,50 @@ class Cohort(models.Model):
         return (self.ends_on - self.starts_on).days + 1
 
 
+class CohortStatusChange(models.Model):
+    """One move of a cohort between statuses: who, when, and why (a reopened gradebook or a
+    cancellation keeps its reason here)."""
+
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=CohortStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=CohortStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort status change")
+        verbose_name_plural = _("cohort status changes")
+        ordering = ["cohort", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("from_status", CohortStatus)
+                & in_choices("to_status", CohortStatus),
+                name="cohort_status_change_known",
+            ),
+            # Reopening a finalised gradebook is allowed only with a reason.
+            models.CheckConstraint(
+                condition=~models.Q(from_status="finalised") | ~models.Q(reason=""),
+                name="cohort_reopening_has_reason",
+                violation_error_message=_("Reopening a finalised cohort needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: {self.from_status} -> {self.to_status}"
+
+
 class EnrolmentStatus(models.TextChoices):
     NOMINATED = "nominated", _("nominated")
     ENROLLED = "enrolled", _("enrolled")
@@ -135,6 +179,14 @@ class Enrolment(models.Model):
     final_score = models.DecimalField(
         _("weighted total"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    attendance_percent = models.DecimalField(
+        _("attendance (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Share of course days present, fixed when the cohort is finalised."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -183,6 +235,11 @@ class Enrolment(models.Model):
                 condition=models.Q(final_score__isnull=True)
                 | models.Q(final_score__gte=0, final_score__lte=100),
                 name="enrolment_final_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attendance_percent__isnull=True)
+                | models.Q(attendance_percent__gte=0, attendance_percent__lte=100),
+                name="enrolment_attendance_0_100",
             ),
         ]
 

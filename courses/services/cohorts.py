@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from courses.models import Attendance, Cohort, Course, Enrolment
+from courses.models import Attendance, Cohort, CohortStatusChange, Course, Enrolment
 from courses.selectors.scheduling import cohort_code_next, cohort_version
 from courses.services.enrolment import WITHDRAWABLE, enrolments_withdraw_all, waitlist_promote
 from peacecentre.models import User
@@ -208,6 +208,9 @@ def cohort_transition(
 
     cohort.status = target
     cohort.save(update_fields=["status", "updated_at"])
+    CohortStatusChange.objects.create(
+        cohort=cohort, from_status=current, to_status=target, reason=reason.strip(), changed_by=by
+    )
     return cohort
 
 

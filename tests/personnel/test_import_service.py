@@ -734,7 +734,7 @@ def test_import_file_rules_are_database_constraints(registrar):
     import_file.applied_at = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         import_file.save()
-    import_file.kind = "certifications"
+    import_file.kind = "no_such_kind"
     import_file.applied_at = None
     with pytest.raises(IntegrityError), transaction.atomic():
         import_file.save()

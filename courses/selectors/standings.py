@@ -1,0 +1,79 @@
+"""Every seated trainee of a cohort with their scores, attendance and standing by the
+course's rules (courses/grading.py): what the gradebook and the attendance register show and
+what finalisation decides on. Four queries, however many trainees and components."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from courses.grading import Standing, course_days, standing_of
+from courses.models import AssessmentComponent, AssessmentResult, Attendance, Cohort, Enrolment
+
+
+@dataclass
+class TraineeStanding:
+    enrolment: Enrolment
+    results: dict[int, AssessmentResult] = field(default_factory=dict)  # by component id
+    attendance: dict[dt.date, Attendance] = field(default_factory=dict)  # by day
+    standing: Standing | None = None
+
+    @property
+    def person(self):
+        return self.enrolment.person
+
+    @property
+    def scores(self) -> dict[int, object]:
+        return {component_id: result.score for component_id, result in self.results.items()}
+
+
+@dataclass
+class CohortStandings:
+    cohort: Cohort
+    components: list[AssessmentComponent]
+    days: list[dt.date]
+    trainees: list[TraineeStanding]
+
+    @property
+    def complete(self) -> bool:
+        return all(trainee.standing.complete for trainee in self.trainees)
+
+
+def cohort_standings(*, cohort: Cohort) -> CohortStandings:
+    """The seated trainees of `cohort` (enrolled, passed or failed) by name, each with their
+    results by component, attendance by day and standing. `cohort.course` should be loaded."""
+    course = cohort.course
+    components = list(AssessmentComponent.objects.filter(course_id=course.pk))
+    days = course_days(cohort.starts_on, cohort.ends_on)
+    enrolments = (
+        Enrolment.objects.filter(cohort=cohort, status__in=Enrolment.SEATED)
+        .select_related("person__rank", "person__unit")
+        .order_by("person__last_name", "person__first_name", "person__service_number")
+    )
+    trainees = {e.pk: TraineeStanding(enrolment=e) for e in enrolments}
+    results = AssessmentResult.objects.filter(enrolment_id__in=trainees).select_related(
+        "recorded_by"
+    )
+    for result in results:
+        trainees[result.enrolment_id].results[result.component_id] = result
+    present: dict[int, int] = defaultdict(int)
+    course_day_set = set(days)
+    marked: dict[int, int] = defaultdict(int)
+    for mark in Attendance.objects.filter(enrolment_id__in=trainees):
+        trainees[mark.enrolment_id].attendance[mark.day] = mark
+        if mark.day in course_day_set:
+            marked[mark.enrolment_id] += 1
+            present[mark.enrolment_id] += mark.status == Attendance.Status.PRESENT
+    for pk, trainee in trainees.items():
+        trainee.standing = standing_of(
+            course=course,
+            components=components,
+            scores=trainee.scores,
+            present_days=present[pk],
+            marked_days=marked[pk],
+            course_day_count=len(days),
+        )
+    return CohortStandings(
+        cohort=cohort, components=components, days=days, trainees=list(trainees.values())
+    )
