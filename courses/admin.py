@@ -20,8 +20,10 @@ from .models import (
     AssessmentResult,
     Attendance,
     Certification,
+    CertificationSequence,
     CertificationType,
     Cohort,
+    CohortStatusChange,
     Course,
     Enrolment,
 )
@@ -146,6 +148,44 @@ class EnrolmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "cohort")
 
 
+class CohortStatusChangeInline(admin.TabularInline):
+    """A cohort's moves between statuses, read-only: they are the record of who did what."""
+
+    model = CohortStatusChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(CohortStatusChange)
+class CohortStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ("cohort", "from_status", "to_status", "changed_by", "changed_at")
+    list_filter = ("to_status",)
+    search_fields = ("cohort__code", "reason")
+    list_select_related = ("cohort", "changed_by")
+    readonly_fields = ("cohort", "from_status", "to_status", "reason", "changed_by", "changed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(CertificationSequence)
+class CertificationSequenceAdmin(admin.ModelAdmin):
+    """The last number given per course code and year. Editable so a centre can start a
+    year's numbering above its paper register's; numbering never reuses a taken number."""
+
+    list_display = ("prefix", "year", "last")
+    search_fields = ("prefix",)
+    list_filter = ("year",)
+
+
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     list_display = (
@@ -178,7 +218,7 @@ class CohortAdmin(admin.ModelAdmin):
             },
         ),
     )
-    inlines = (EnrolmentInline,)
+    inlines = (EnrolmentInline, CohortStatusChangeInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cohort]:
         return (

@@ -154,6 +154,44 @@ def import_people() -> list[Figure]:
     return [Figure(f"import {IMPORT_ROWS:,} people (CSV)", seconds, 5.0, detail)]
 
 
+@benchmark("import certifications")
+def import_certifications() -> list[Figure]:
+    """Upload, preview and apply 5,000 historical UNSOC certifications of the scale register's
+    people (a third with valid_until given, the rest worked out from the course)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses.services.certification_imports import (
+        certification_import_apply,
+        certification_import_preview,
+        certification_import_upload,
+    )
+    from personnel.models import Person
+
+    by = User.objects.get(username="registrar")
+    numbers = Person.objects.order_by("service_number").values_list("service_number", flat=True)
+    lines = ["service_number;course_code;number;issued_on;valid_until"]
+    for i, number in enumerate(numbers[:IMPORT_ROWS]):
+        until = "" if i % 3 else "31.03.2020"
+        lines.append(f"{number};UNSOC;HIST-UNSOC-{i:06d};{1 + i % 28:02d}.03.2016;{until}")
+    content = ("\ufeff" + "\n".join(lines) + "\n").encode()
+    counts = {}
+
+    def journey() -> None:
+        upload = SimpleUploadedFile("certifications.csv", content, content_type="text/csv")
+        import_file = certification_import_upload(upload=upload, by=by)
+        preview = certification_import_preview(import_file=import_file)
+        counts.update(
+            certification_import_apply(
+                import_file=import_file, by=by, expected_digest=preview.digest
+            )
+        )
+
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        seconds = statistics.median(in_rollback(journey) for _ in range(3))
+    detail = f"{counts.get('new', 0):,} certifications; upload, preview and apply; median of 3"
+    return [Figure(f"import {IMPORT_ROWS:,} certifications (CSV)", seconds, 5.0, detail)]
+
+
 @benchmark("enrol unit")
 def enrol_unit() -> list[Figure]:
     """Preview and apply enrolling a 150-person company (with its platoons) into a 120-seat
@@ -192,6 +230,130 @@ def enrol_unit() -> list[Figure]:
     seconds = statistics.median(in_rollback(journey) for _ in range(5))
     detail = f"{outcome['people']} people of {company.code}, {course.code}: {outcome['summary']}"
     return [Figure("enrol a 150-person unit (preview and apply)", seconds, 2.0, detail)]
+
+
+FINALISE_TRAINEES = 150
+FINALISE_COMPONENTS = 6
+
+
+def finalisable_cohort(*, by: User):
+    """A cohort of a six-component course that ended last week, with 150 trainees of one
+    battalion, every course day marked and every component scored: ready to finalise."""
+    from decimal import Decimal
+
+    from courses.grading import course_days
+    from courses.models import (
+        AssessmentComponent,
+        AssessmentResult,
+        Attendance,
+        CertificationType,
+        Cohort,
+        Course,
+        Enrolment,
+    )
+    from personnel.models import Person
+
+    ends_on = dt.date.today() - dt.timedelta(days=7)
+    starts_on = ends_on - dt.timedelta(days=11)
+    course = Course.objects.create(
+        code="BENCH6",
+        title="Benchmark course",
+        kind=Course.Kind.SPECIALISED,
+        duration_days=12,
+        certification_type=CertificationType.objects.create(code="BENCH6", name="Benchmark"),
+        validity_months=36,
+    )
+    components = AssessmentComponent.objects.bulk_create(
+        AssessmentComponent(
+            course=course,
+            name=f"Part {n + 1}",
+            weight=Decimal(100) / FINALISE_COMPONENTS,
+            pass_score=50 if n == 0 else None,
+            must_pass=n == 0,
+            order=n,
+        )
+        for n in range(FINALISE_COMPONENTS)
+    )
+    cohort = Cohort.objects.create(
+        course=course,
+        code="BENCH6-FIN",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        capacity=FINALISE_TRAINEES,
+        status=Cohort.Status.IN_PROGRESS,
+    )
+    cohort.instructors.add(by)
+    people = Person.objects.filter(unit__code__startswith="BN-02").order_by("pk")
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(cohort=cohort, person=person) for person in people[:FINALISE_TRAINEES]
+    )
+    days = course_days(starts_on, ends_on)
+    Attendance.objects.bulk_create(
+        Attendance(
+            enrolment=enrolment,
+            day=day,
+            status=Attendance.Status.ABSENT if (i + d) % 17 == 0 else Attendance.Status.PRESENT,
+        )
+        for i, enrolment in enumerate(enrolments)
+        for d, day in enumerate(days)
+    )
+    AssessmentResult.objects.bulk_create(
+        AssessmentResult(enrolment=enrolment, component=component, score=40 + (i * 7 + c) % 60)
+        for i, enrolment in enumerate(enrolments)
+        for c, component in enumerate(components)
+    )
+    return cohort
+
+
+@benchmark("finalise cohort")
+def finalise_cohort() -> list[Figure]:
+    """Finalise a 150-trainee cohort with 6 components: check every score and day, decide
+    every outcome, number and issue the certificates. Only the finalisation is timed."""
+    from courses.services.finalisation import cohort_finalise
+
+    by = User.objects.get(username="instructor")
+    outcome = {}
+
+    def run_once() -> float:
+        elapsed = 0.0
+        try:
+            with transaction.atomic():
+                cohort = finalisable_cohort(by=by)
+                started = time.perf_counter()
+                result = cohort_finalise(cohort=cohort, by=by, seen_status=cohort.status)
+                elapsed = time.perf_counter() - started
+                outcome["result"] = result
+                raise Rollback
+        except Rollback:
+            pass
+        return elapsed
+
+    seconds = statistics.median(run_once() for _ in range(5))
+    detail = (
+        f"{FINALISE_TRAINEES} trainees by {FINALISE_COMPONENTS} components: {outcome['result']}"
+    )
+    return [Figure("finalise a 150-trainee cohort", seconds, 2.0, detail)]
+
+
+@benchmark("certificate pdf")
+def certificate_pdf_render() -> list[Figure]:
+    """Render one certificate PDF (template, QR code, fonts, WeasyPrint), after one warm-up
+    render that loads the fonts."""
+    from courses.models import Certification
+    from courses.services.certificates import certificate_pdf
+
+    certification = Certification.objects.select_related(
+        "person__rank", "course", "certification_type", "cohort"
+    ).first()
+    url = f"http://localhost:8000/verify/{certification.verification_code}/"
+    certificate_pdf(certification=certification, verify_url=url)
+    seconds = statistics.median(
+        timed(lambda: certificate_pdf(certification=certification, verify_url=url))
+        for _ in range(5)
+    )
+    return [
+        Figure("render one certificate PDF", seconds, 1.0, f"{certification.number}; median of 5")
+    ]
 
 
 @benchmark("personnel list")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from courses.models import Certification, CertificationType
 from peacecentre.demo import seed_reference
+from peacecentre.demo.dates import add_months
 from peacecentre.demo.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, SURNAMES, surname
 from personnel.models import (
     Category,
@@ -33,7 +34,6 @@ from personnel.models import (
     Unit,
     WeaponsQualification,
 )
-from personnel.models.dates import period_end
 
 SCALE_SEED = 6001
 PREFIX = "SC"  # service numbers SC-000001..; certification numbers SC-<type>-000001
@@ -225,7 +225,7 @@ def held_certifications(person, rng, officer, types, today) -> list[Certificatio
                 number=f"{PREFIX}-{code}-{person.service_number[3:]}",
                 verification_code=rng.randbytes(16).hex(),
                 issued_on=issued,
-                valid_until=period_end(issued, months=months),
+                valid_until=add_months(issued, months),
                 source=Certification.Source.IMPORT,
             )
         )

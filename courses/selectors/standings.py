@@ -16,7 +16,7 @@ from courses.models import AssessmentComponent, AssessmentResult, Attendance, Co
 class TraineeStanding:
     enrolment: Enrolment
     results: dict[int, AssessmentResult] = field(default_factory=dict)  # by component id
-    attendance: dict[dt.date, Attendance] = field(default_factory=dict)  # by day
+    attendance: dict[dt.date, str] = field(default_factory=dict)  # status by day
     standing: Standing | None = None
 
     @property
@@ -60,11 +60,16 @@ def cohort_standings(*, cohort: Cohort) -> CohortStandings:
     present: dict[int, int] = defaultdict(int)
     course_day_set = set(days)
     marked: dict[int, int] = defaultdict(int)
-    for mark in Attendance.objects.filter(enrolment_id__in=trainees):
-        trainees[mark.enrolment_id].attendance[mark.day] = mark
-        if mark.day in course_day_set:
-            marked[mark.enrolment_id] += 1
-            present[mark.enrolment_id] += mark.status == Attendance.Status.PRESENT
+    # Plain values: a long course of 150 trainees has ten thousand marks, and model objects
+    # for them cost more than the rest of the page.
+    marks = Attendance.objects.filter(enrolment_id__in=trainees).values_list(
+        "enrolment_id", "day", "status"
+    )
+    for enrolment_id, day, status in marks:
+        trainees[enrolment_id].attendance[day] = status
+        if day in course_day_set:
+            marked[enrolment_id] += 1
+            present[enrolment_id] += status == Attendance.Status.PRESENT
     for pk, trainee in trainees.items():
         trainee.standing = standing_of(
             course=course,

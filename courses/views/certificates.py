@@ -1,7 +1,42 @@
-"""The certificate PDF."""
+"""The certificate PDF of a certification.
+
+Registrars and administrators download any; a commander those of the people in the units
+they command; an instructor those of the trainees of the cohorts they teach
+(peacecentre.roles.people_for). Anyone else's certification answers 404.
+"""
+
+from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.utils.text import get_valid_filename
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from courses.models import Certification
+from courses.services.certificates import certificate_pdf, certificate_verify_url
+from peacecentre.roles import Role, people_for, role_required
+
+CERTIFICATE_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER, Role.INSTRUCTOR)
 
 
-def certification_pdf(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    raise NotImplementedError  # placeholder: being written (issue 4)
+@require_safe
+@never_cache  # a person's certificate: no copy left in a shared cache
+@role_required(*CERTIFICATE_READERS)
+def certification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    certification = get_object_or_404(
+        Certification.objects.select_related(
+            "person__rank", "course", "certification_type", "cohort"
+        ).filter(person__in=people_for(request.user)),
+        pk=pk,
+    )
+    pdf = certificate_pdf(
+        certification=certification,
+        verify_url=certificate_verify_url(certification=certification, request=request),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=get_valid_filename(f"{certification.number}.pdf")
+    )
+    return response

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import get_valid_filename
 
+from courses.selectors.certifications import with_status_history
 from courses.selectors.cohorts import (
     ROSTER_COLUMNS,
     cohort_page,
@@ -24,7 +25,7 @@ COHORT_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
 
 @role_required(*COHORT_READERS)
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = get_object_or_404(cohorts_visible(user=request.user), pk=pk)
+    cohort = get_object_or_404(with_status_history(cohorts_visible(user=request.user)), pk=pk)
     page = cohort_page(cohort=cohort)
     return render(
         request,

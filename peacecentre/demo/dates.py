@@ -1,7 +1,6 @@
 """Date arithmetic for the demo, which places nearly everything relative to "demo today"."""
 
 import datetime as dt
-from collections.abc import Iterator
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -21,15 +20,6 @@ def tour_end(starts_on: dt.date, months: int) -> dt.date:
 
 def monday_on_or_before(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def weekdays(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    """Monday to Friday from `start` through `end`: the days a course is taught."""
-    day = start
-    while day <= end:
-        if day.weekday() < 5:
-            yield day
-        day += dt.timedelta(days=1)
 
 
 def at(day: dt.date, hour: int) -> dt.datetime:

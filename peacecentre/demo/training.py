@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from courses.grading import standing_of, weekdays
 from courses.models import (
     AssessmentComponent,
     AssessmentResult,
     Attendance,
     Certification,
+    CertificationSequence,
     Cohort,
     Course,
     Enrolment,
@@ -23,7 +25,7 @@ from peacecentre.models import User
 from personnel.models import Category, Person
 
 from .context import DemoContext
-from .dates import add_months, at, monday_on_or_before, weekdays
+from .dates import add_months, at, monday_on_or_before
 
 PAST, RUNNING, FUTURE = "past", "running", "future"
 OPEN_WITHIN_DAYS = 60  # a future cohort opens for enrolment two months before it starts
@@ -444,7 +446,7 @@ def attend_and_assess(
         result._history_date = at(min(last_day, cohort.ends_on), 15)
         training.results.append(result)
     if run.phase == PAST:
-        conclude(ctx, run, enrolment, scores, present / len(days), training)
+        conclude(ctx, run, enrolment, scores, present, len(days), training)
 
 
 def conclude(
@@ -452,41 +454,39 @@ def conclude(
     run: CohortRun,
     enrolment: Enrolment,
     scores: dict[AssessmentComponent, Decimal],
-    attended: float,
+    present: int,
+    days: int,
     training: Training,
 ) -> None:
-    """The outcome by the course's rules (weighted total, must-pass components, attendance
-    counting present days only) and, for a pass, the certification."""
+    """The outcome by the course's rules (courses/grading.py, as finalisation decides it)
+    and, for a pass, the certification, issued on the day the cohort was finalised."""
     course = run.course
-    total = sum(
-        c.weight * (s - c.min_score) / (c.max_score - c.min_score) for c, s in scores.items()
+    standing = standing_of(
+        course=course,
+        components=run.components,
+        scores={component.pk: score for component, score in scores.items()},
+        present_days=present,
+        marked_days=days,
+        course_day_count=days,
     )
-    enrolment.final_score = Decimal(total).quantize(Decimal("0.01"))
-    failed_parts = [c.name for c, s in scores.items() if c.must_pass and s < c.pass_score]
-    if attended * 100 < course.min_attendance_percent:
-        reason = "Attendance below the minimum"
-    elif failed_parts:
-        reason = f"Must-pass component not passed: {', '.join(failed_parts)}"
-    elif enrolment.final_score < course.pass_mark:
-        reason = "Weighted total below the pass mark"
-    else:
-        reason = ""
-    enrolment.status = Enrolment.Status.FAILED if reason else Enrolment.Status.PASSED
-    enrolment.status_reason = reason
-    if not reason and course.certification_type_id:
-        code = course.certification_type.code
+    enrolment.final_score = standing.total
+    enrolment.attendance_percent = standing.attendance
+    enrolment.status = Enrolment.Status.PASSED if standing.passed else Enrolment.Status.FAILED
+    enrolment.status_reason = " ".join(standing.reasons)
+    if standing.passed and course.certification_type_id:
+        issued_on = run.cohort.finalised_at.date()
         certification = Certification(
             person=enrolment.person,
             certification_type=course.certification_type,
             course=course,
             cohort=run.cohort,
-            issued_on=run.cohort.ends_on,
-            valid_until=add_months(run.cohort.ends_on, course.validity_months),
+            issued_on=issued_on,
+            valid_until=add_months(issued_on, course.validity_months),
             source=Certification.Source.COHORT,
         )
         certification._history_user = run.cohort.finalised_by
         certification._history_date = run.cohort.finalised_at
-        training.certify(ctx, certification, code)
+        training.certify(ctx, certification, course.code)
 
 
 def revoke_one(ctx: DemoContext, training: Training) -> None:
@@ -508,6 +508,11 @@ def save_training(ctx: DemoContext, training: Training) -> None:
     Attendance.objects.bulk_create(training.attendance, batch_size=BATCH)
     bulk_create_with_history(training.results, AssessmentResult, batch_size=BATCH)
     bulk_create_with_history(training.certifications, Certification, batch_size=BATCH)
+    # Numbering carries on from the demo's certificates when a cohort is finalised live.
+    CertificationSequence.objects.bulk_create(
+        CertificationSequence(prefix=prefix, year=year, last=last)
+        for (prefix, year), last in training.numbers.items()
+    )
 
 
 def import_from_partner_centre(ctx: DemoContext, training: Training, deployed: set[int]) -> None:

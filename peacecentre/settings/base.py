@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_countries",
     "django_filters",
+    "django_ratelimit",  # its system checks refuse a cache that web processes do not share
     "simple_history",
     "treebeard",
     "peacecentre",
@@ -159,13 +160,57 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Cache, shared by every web process: the public verification page counts wrong guesses per
+# address in it (django-ratelimit). CACHE_URL, or else REDIS_URL, is a redis:// URL
+# (production needs one: peacecentre/settings/production.py). Without either, files under
+# var/cache, which every process on this one machine shares with no server to run.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "peacecentre",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# The verification page's throttle (courses/views/verification.py): unknown codes from one
+# address, at most VERIFY_RATE ("20/10m": 20 per 10 minutes); past that, every lookup from
+# that address answers 429 until the window ends.
+VERIFY_RATE = env.str("VERIFY_RATE", default="20/10m")
+RATELIMIT_USE_CACHE = "default"
+# Whose address is counted. By default REMOTE_ADDR, the address that connected to Django:
+# right when clients reach gunicorn directly. Behind a reverse proxy every request comes from
+# the proxy, so all clients would share one count: set TRUST_X_FORWARDED_FOR=true, and have
+# the proxy append the client's address to X-Forwarded-For (nginx: proxy_set_header
+# X-Forwarded-For $proxy_add_x_forwarded_for); the last entry, the one the proxy wrote, is
+# counted. Never set it when clients can reach gunicorn directly: they could claim any
+# address. Any other header the proxy sets: RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP".
+RATELIMIT_IP_META_KEY = (
+    "courses.views.verification.client_ip_behind_proxy"
+    if env.bool("TRUST_X_FORWARDED_FOR", default=False)
+    else None
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; its warnings (a missing font) matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The centre's own settings.
@@ -173,3 +218,6 @@ LOGGING = {
 PEACECENTRE_NAME = env.str("PEACECENTRE_NAME", default="")
 # How far ahead a lapsing qualification or certification is flagged (DOMAIN.md).
 LAPSING_WINDOW_DAYS = 90
+# The site's address where no request gives it: a certificate rendered by a worker prints its
+# verification URL (and QR code) from this. Pages build it from the request instead.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

@@ -22,6 +22,16 @@ if len(SECRET_KEY) < 50 or not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "SECRET_KEY must be at least 50 random characters and ALLOWED_HOSTS must name a host."
     )
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":  # noqa: F405
+    raise ImproperlyConfigured(
+        "Production settings need REDIS_URL (or CACHE_URL), a redis:// URL: the verification "
+        "page's throttle counts in a cache that every web process on every machine shares."
+    )
+# django-ratelimit 4.1 lists django-redis's backend as supported but not Django's own
+# RedisCache (newer than that list), and warns (W001). Django's is shared by every process and
+# increments with Redis's atomic INCR, which is what the check is after. Only this warning is
+# silenced; a cache that is not shared still fails (E003).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{host}" for host in ALLOWED_HOSTS]
 )

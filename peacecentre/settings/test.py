@@ -40,4 +40,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The cache in the test database (pytest-django's test database creation runs
+# createcachetable): every test's throttle counts roll back with its transaction, so tests
+# never see each other's, and the real limiter runs on SQLite and PostgreSQL alike. Whatever
+# CACHE_URL / REDIS_URL say: a Redis cache would carry counts from test to test and run to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "peacecentre_cache",
+    }
+}
+# django-ratelimit flags the database cache as not atomic (E003, W001): one test at a time.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peacecentre.imports import import_files_for
+from peacecentre.imports import import_errors_response, import_files_for
 from peacecentre.models import ImportFile
 from peacecentre.roles import Role, role_required
 from peacecentre.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES, csv_response, xlsx_response
@@ -133,8 +133,4 @@ def people_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("personnel:import")
-    return csv_response(
-        f"import-{import_file.pk}-errors.csv",
-        [_("row"), _("column"), _("reason")],
-        ([error.row, error.column, error.reason] for error in preview.errors),
-    )
+    return import_errors_response(import_file, preview.errors)

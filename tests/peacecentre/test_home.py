@@ -208,9 +208,21 @@ def test_heartbeat_is_scheduled_in_the_database():
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        (Role.REGISTRAR, ["nav-people", "nav-import", "nav-courses", "nav-cohorts"], []),
-        (Role.INSTRUCTOR, ["nav-courses", "nav-cohorts"], ["nav-people", "nav-import"]),
-        (Role.COMMANDER, ["nav-people", "nav-courses"], ["nav-import", "nav-cohorts"]),
+        (
+            Role.REGISTRAR,
+            ["nav-people", "nav-import", "nav-courses", "nav-cohorts", "nav-certifications"],
+            [],
+        ),
+        (
+            Role.INSTRUCTOR,
+            ["nav-courses", "nav-cohorts"],
+            ["nav-people", "nav-import", "nav-certifications"],
+        ),
+        (
+            Role.COMMANDER,
+            ["nav-people", "nav-courses", "nav-certifications"],
+            ["nav-import", "nav-cohorts"],
+        ),
     ],
 )
 def test_navigation_fits_the_role(client, role, shown, hidden):

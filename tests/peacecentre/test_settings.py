@@ -12,12 +12,14 @@ GOOD = {
     "DJANGO_SETTINGS_MODULE": "peacecentre.settings.production",
     "SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
     "ALLOWED_HOSTS": "peacecentre.example.kz",
+    # Only named: `check` does not connect to it.
+    "REDIS_URL": "redis://127.0.0.1:6379/2",
 }
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a server never has it.
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL", "REDIS_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -41,6 +43,50 @@ def test_production_refuses_to_start_without(missing):
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "Production settings need SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    env = {k: v for k, v in GOOD.items() if k != "REDIS_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Production settings need REDIS_URL (or CACHE_URL)" in result.stderr
+
+
+def test_production_caches_in_redis_from_cache_url_or_redis_url():
+    code = (
+        "from django.conf import settings; c = settings.CACHES['default'];"
+        " print(c['BACKEND'], c['LOCATION'])"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={**GOOD, "CACHE_URL": "redis://cache.internal:6379/3"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/3",
+    ]
+
+
+def test_development_passes_check_with_the_file_cache():
+    """The default settings (manage.py's) need no server: the throttle counts in files under
+    var/cache, and django-ratelimit's objection to a cache that is not atomic is silenced
+    there only."""
+    result = manage("check", env={"DJANGO_SETTINGS_MODULE": "peacecentre.settings.dev"})
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={"DJANGO_SETTINGS_MODULE": "peacecentre.settings.dev"},
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache"
 
 
 def test_production_refuses_a_short_secret_key():

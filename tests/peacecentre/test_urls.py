@@ -8,10 +8,13 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-# Pages open without signing in: the sign-in pages themselves.
-PUBLIC = {"login", "admin:login"}
+from tests import factories
+
+# Pages open without signing in: the sign-in pages themselves, and the public certificate
+# check (the lookup form and one certificate's page).
+PUBLIC = {"login", "admin:login", "verify", "verify_certificate"}
 
 SAMPLE = {"int": "1", "str": "sample", "slug": "sample", "uuid": str(uuid.uuid4()), "path": "a/b"}
 
@@ -48,6 +51,7 @@ def _replace_param(route: str, name: str, value: str) -> str:
 
 ALL_URLS = sorted(set(walk(get_resolver())))
 PROTECTED_URLS = [(name, path) for name, path in ALL_URLS if name not in PUBLIC]
+PUBLIC_URLS = [(name, path) for name, path in ALL_URLS if name in PUBLIC]
 
 
 def test_the_walk_found_the_pages():
@@ -71,6 +75,19 @@ def test_anonymous_user_is_sent_to_login(client, name, path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(PUBLIC))
-def test_public_pages_answer_anonymous_users(client, name):
-    assert client.get(reverse(name)).status_code == 200
+@pytest.mark.parametrize(("name", "path"), PUBLIC_URLS, ids=[n for n, _ in PUBLIC_URLS])
+def test_public_pages_answer_anonymous_users(client, name, path):
+    if code := resolve("/" + path).kwargs.get("code"):
+        factories.CertificationFactory(verification_code=code)  # the walk's sample code
+    response = client.get("/" + path)
+    assert response.status_code == 200, f"{name} answered {response.status_code}"
+
+
+def test_only_the_sign_in_and_verification_pages_are_public():
+    """A view marked login_not_required that is not in PUBLIC would escape the walk's check."""
+    opened = {
+        name
+        for name, path in ALL_URLS
+        if not getattr(resolve("/" + path).func, "login_required", True)
+    }
+    assert opened == PUBLIC

@@ -1,0 +1,243 @@
+"""Reads of the attendance register, the gradebook and a trainee's results. Each is a fixed
+number of queries, however many trainees, components, days or score changes there are.
+
+The register and the gradebook are built on courses.selectors.standings.cohort_standings, so
+the shares and standings they show are the ones finalisation decides on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from courses.grading import Standing, course_days, standing_of
+from courses.models import (
+    AssessmentComponent,
+    AssessmentResult,
+    Attendance,
+    Certification,
+    Cohort,
+    Enrolment,
+)
+from courses.selectors.standings import CohortStandings, TraineeStanding, cohort_standings
+from peacecentre.roles import Role, cohorts_for, commanded_units, has_role
+
+if TYPE_CHECKING:
+    from peacecentre.models import User
+
+PRESENT = Attendance.Status.PRESENT
+
+
+# -- attendance register --------------------------------------------------------------------
+
+
+@dataclass
+class RegisterRow:
+    """One trainee's line of the register: a mark per course day ("" when not marked)."""
+
+    trainee: TraineeStanding
+    marks: list[str]
+    present: int
+    marked: int
+
+    @property
+    def enrolment(self) -> Enrolment:
+        return self.trainee.enrolment
+
+    @property
+    def share(self) -> Decimal:
+        """Present days over course days (courses.grading.attendance_percent)."""
+        return self.trainee.standing.attendance
+
+
+@dataclass
+class AttendanceRegister:
+    cohort: Cohort
+    days: list[dt.date]
+    rows: list[RegisterRow]
+    standings: CohortStandings
+
+    def marks_on(self, day: dt.date) -> dict[int, str]:
+        """Each trainee's mark on `day` by enrolment id ("" when not marked; all "" for a day
+        that is not a course day)."""
+        if day not in self.days:
+            return {row.enrolment.pk: "" for row in self.rows}
+        index = self.days.index(day)
+        return {row.enrolment.pk: row.marks[index] for row in self.rows}
+
+    def unmarked_days(self) -> list[dt.date]:
+        """Course days on which at least one trainee has no mark."""
+        return [
+            day for index, day in enumerate(self.days) if any(not r.marks[index] for r in self.rows)
+        ]
+
+    def default_day(self, *, today: dt.date) -> dt.date | None:
+        """The day the register opens for marking: today when it is a course day, else the
+        first course day before today still missing a mark, else the last course day before
+        today; None before the first course day."""
+        past = [day for day in self.days if day <= today]
+        if not past:
+            return None
+        if today in self.days:
+            return today
+        unmarked = set(self.unmarked_days())
+        return next((day for day in past if day in unmarked), past[-1])
+
+
+def attendance_register(*, cohort: Cohort) -> AttendanceRegister:
+    """Every seated trainee of `cohort` by name with their mark on each course day, days
+    present and days marked; the share comes from their standing. Four queries."""
+    standings = cohort_standings(cohort=cohort)
+    rows = []
+    for trainee in standings.trainees:
+        marks = [trainee.attendance.get(day, "") for day in standings.days]
+        rows.append(
+            RegisterRow(
+                trainee=trainee,
+                marks=marks,
+                present=marks.count(PRESENT),
+                marked=sum(1 for mark in marks if mark),
+            )
+        )
+    return AttendanceRegister(cohort=cohort, days=standings.days, rows=rows, standings=standings)
+
+
+# -- a trainee's results --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """One change of a score: who, when, the old and the new value (None: no score)."""
+
+    at: dt.datetime
+    by: User | None
+    old: Decimal | None
+    new: Decimal | None
+
+
+@dataclass
+class ComponentResult:
+    component: AssessmentComponent
+    result: AssessmentResult | None
+    changes: list[ScoreChange] = field(default_factory=list)  # oldest first
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.result.score if self.result else None
+
+
+@dataclass
+class EnrolmentResults:
+    enrolment: Enrolment
+    components: list[ComponentResult]
+    attendance: list[tuple[dt.date, Attendance | None]]  # every course day, in order
+    present: int
+    marked: int
+    standing: Standing
+    certification: Certification | None
+    # Marks on days that are not course days (the cohort's dates moved since they were made).
+    extra_marks: list[Attendance] = field(default_factory=list)
+
+    @property
+    def cohort(self) -> Cohort:
+        return self.enrolment.cohort
+
+    @property
+    def person(self):
+        return self.enrolment.person
+
+    @property
+    def finalised(self) -> bool:
+        return self.cohort.status == Cohort.Status.FINALISED
+
+    @property
+    def days(self) -> int:
+        return len(self.attendance)
+
+
+def enrolments_with_results_visible(*, user: User) -> QuerySet[Enrolment]:
+    """Enrolments whose results `user` may read: those of the cohorts they may open
+    (peacecentre.roles.cohorts_for: registrars and administrators all, instructors the
+    cohorts they teach) and, for a commander, those of the people of their units' subtree.
+    With person, rank, unit, cohort and course."""
+    scope = Q(cohort__in=cohorts_for(user))
+    if has_role(user, Role.COMMANDER):
+        scope |= Q(person__unit__in=commanded_units(user))
+    return Enrolment.objects.filter(scope).select_related(
+        "person__rank", "person__unit", "cohort__course"
+    )
+
+
+def enrolment_results(*, enrolment: Enrolment) -> EnrolmentResults:
+    """One trainee's scores with the full history of each, attendance by course day, their
+    standing by the course's rules, and the certification their cohort issued them (the
+    latest, if several). `enrolment` comes with person, cohort and course loaded. Five
+    queries, however many components, days or changes."""
+    cohort = enrolment.cohort
+    components = list(AssessmentComponent.objects.filter(course_id=cohort.course_id))
+    results = {
+        result.component_id: result
+        for result in AssessmentResult.objects.filter(enrolment=enrolment).select_related(
+            "recorded_by"
+        )
+    }
+    changes: dict[int, list[ScoreChange]] = defaultdict(list)
+    last: dict[int, Decimal | None] = {}
+    history = (
+        AssessmentResult.history.filter(enrolment_id=enrolment.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for row in history:
+        new = None if row.history_type == "-" else row.score
+        old = last.get(row.component_id)
+        if row.history_type != "~" or old != new:  # a save that left the score as it was
+            changes[row.component_id].append(
+                ScoreChange(at=row.history_date, by=row.history_user, old=old, new=new)
+            )
+        last[row.component_id] = new
+
+    days = course_days(cohort.starts_on, cohort.ends_on)
+    marks = {mark.day: mark for mark in Attendance.objects.filter(enrolment=enrolment)}
+    attendance = [(day, marks.get(day)) for day in days]
+    present = sum(1 for _day, mark in attendance if mark and mark.status == PRESENT)
+    marked = sum(1 for _day, mark in attendance if mark)
+    standing = standing_of(
+        course=cohort.course,
+        components=components,
+        scores={pk: result.score for pk, result in results.items()},
+        present_days=present,
+        marked_days=marked,
+        course_day_count=len(days),
+    )
+    certification = (
+        Certification.objects.filter(cohort=cohort, person_id=enrolment.person_id)
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+    course_day_set = set(days)
+    return EnrolmentResults(
+        enrolment=enrolment,
+        components=[
+            ComponentResult(
+                component=component,
+                result=results.get(component.pk),
+                changes=changes.get(component.pk, []),
+            )
+            for component in components
+        ],
+        attendance=attendance,
+        present=present,
+        marked=marked,
+        standing=standing,
+        certification=certification,
+        extra_marks=sorted(
+            (mark for day, mark in marks.items() if day not in course_day_set),
+            key=lambda mark: mark.day,
+        ),
+    )

@@ -1,0 +1,109 @@
+"""Two instructors saving the same cohort at the same moment: one save lands, the other is
+told it is stale; neither silently overwrites the other. Each instructor is a thread with its
+own database connection, released together by a barrier.
+PostgreSQL only (SQLite serialises every write transaction anyway).
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from courses.services.gradebook import StaleCells, attendance_record, results_record
+from tests import services
+from tests.conftest import require
+from tests.courses.gradebook_support import (
+    components,
+    days_so_far,
+    enrolments,
+    make_instructor,
+    running_cohort,
+    stored_marks,
+    stored_scores,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUNDS = 5
+
+
+def race(*calls) -> list:
+    """Run each call in its own thread and connection, all released at once; return what
+    each returned or raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # the test looks at what each instructor got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "an instructor never finished"
+    return results
+
+
+def test_two_instructors_scoring_the_same_cell_at_once():
+    require(*services.postgresql())
+    aliya, marat = make_instructor("aliya"), make_instructor("marat")
+    for _round in range(ROUNDS):
+        cohort = running_cohort(trainees=2, instructors=[aliya, marat])
+        (first, second), (written, _field) = enrolments(cohort), components(cohort)
+        cell = (first.pk, written.pk)
+        other = (second.pk, written.pk)
+        calls = [
+            (by, {cell: Decimal(value), other: Decimal(value)})
+            for by, value in ((aliya, "70"), (marat, "80"))
+        ]
+
+        results = race(
+            *(
+                lambda by=by, scores=scores, cohort=cohort: results_record(
+                    cohort=cohort, scores=scores, seen={}, by=by
+                )
+                for by, scores in calls
+            )
+        )
+
+        stale = [r for r in results if isinstance(r, StaleCells)]
+        saved = [r for r in results if r == 2]
+        assert (len(saved), len(stale)) == (1, 1), results
+        winner = "70" if results[0] == 2 else "80"
+        # All of the winner's cells, none of the loser's.
+        assert stored_scores(cohort) == {cell: Decimal(winner), other: Decimal(winner)}
+
+
+def test_two_instructors_marking_the_same_day_at_once():
+    require(*services.postgresql())
+    aliya, marat = make_instructor("aliya"), make_instructor("marat")
+    for _round in range(ROUNDS):
+        cohort = running_cohort(trainees=3, instructors=[aliya, marat])
+        trainees, day = enrolments(cohort), days_so_far(cohort)[0]
+        calls = [
+            (by, {e.pk: status for e in trainees})
+            for by, status in ((aliya, "present"), (marat, "absent"))
+        ]
+
+        results = race(
+            *(
+                lambda by=by, marks=marks, cohort=cohort, day=day: attendance_record(
+                    cohort=cohort, day=day, marks=marks, seen={}, by=by
+                )
+                for by, marks in calls
+            )
+        )
+
+        stale = [r for r in results if isinstance(r, StaleCells)]
+        saved = [r for r in results if r == 3]
+        assert (len(saved), len(stale)) == (1, 1), results
+        winner = "present" if results[0] == 3 else "absent"
+        assert stored_marks(cohort, day) == {e.pk: winner for e in trainees}
