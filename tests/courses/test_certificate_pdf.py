@@ -5,9 +5,7 @@ who may download it."""
 import datetime as dt
 import io
 import shutil
-import statistics
 import subprocess
-import time
 
 import pytest
 import segno
@@ -27,6 +25,7 @@ from courses.services.certificates import (
 )
 from peacecentre.roles import Role
 from tests import factories
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db
 
@@ -230,11 +229,10 @@ def test_the_html_holds_the_qr_code_of_the_verification_url_as_inline_svg():
 
 
 def test_the_printed_qr_code_decodes_to_the_verification_url(tmp_path):
-    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp decodes the QR code")
+    import zxingcpp
     from PIL import Image
 
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) rasterises the PDF")
+    require(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils) rasterises the PDF")
     certification = make_certification()
     (tmp_path / "certificate.pdf").write_bytes(render(certification))
     subprocess.run(
@@ -285,18 +283,6 @@ def test_the_renderer_loads_the_vendored_font():
         assert response.read(4) == b"wOFF"
     finally:
         response.close()
-
-
-def test_one_certificate_renders_within_a_second():
-    certification = fetched(make_certification())
-    url = verify_url(certification)
-    certificate_pdf(certification=certification, verify_url=url)  # warm: fonts, imports
-    seconds = []
-    for _ in range(3):
-        started = time.perf_counter()
-        certificate_pdf(certification=certification, verify_url=url)
-        seconds.append(time.perf_counter() - started)
-    assert statistics.median(seconds) <= 1.0, seconds
 
 
 # Who may download it
