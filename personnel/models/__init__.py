@@ -12,7 +12,13 @@ from .qualifications import (
     QualificationRecord,
     WeaponsQualification,
 )
-from .readiness import AssessmentAreaResult, GenderTarget, PCRSLevel, UnitReadinessAssessment
+from .readiness import (
+    AssessmentAreaResult,
+    GenderTarget,
+    PCRSLevel,
+    ReadinessSnapshot,
+    UnitReadinessAssessment,
+)
 from .requirements import RequirementProfile
 from .units import Unit
 
@@ -34,6 +40,7 @@ __all__ = [
     "Person",
     "QualificationRecord",
     "Rank",
+    "ReadinessSnapshot",
     "RequirementProfile",
     "Unit",
     "UnitReadinessAssessment",

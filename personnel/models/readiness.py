@@ -144,3 +144,45 @@ class GenderTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.year}: {self.percent}%"
+
+
+class ReadinessSnapshot(models.Model):
+    """How ready a unit (with every unit under it) was for one requirement profile on one
+    day: taken nightly, so the unit readiness page can draw the trend."""
+
+    unit = models.ForeignKey(
+        "personnel.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="readiness_snapshots",
+    )
+    profile = models.ForeignKey(
+        "personnel.RequirementProfile",
+        verbose_name=_("requirement profile"),
+        on_delete=models.CASCADE,
+        related_name="readiness_snapshots",
+    )
+    taken_on = models.DateField(_("taken on"))
+    headcount = models.PositiveIntegerField(_("headcount"))
+    ready = models.PositiveIntegerField(_("ready"))
+    lapsing = models.PositiveIntegerField(
+        _("ready but lapsing"), default=0, help_text=_("Ready, with something lapsing soon.")
+    )
+
+    class Meta:
+        verbose_name = _("readiness snapshot")
+        verbose_name_plural = _("readiness snapshots")
+        ordering = ["unit", "profile", "taken_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "profile", "taken_on"], name="readiness_snapshot_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ready__lte=models.F("headcount"))
+                & models.Q(lapsing__lte=models.F("ready")),
+                name="readiness_snapshot_counts_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.profile} {self.taken_on}: {self.ready}/{self.headcount}"
