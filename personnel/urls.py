@@ -43,6 +43,7 @@ urlpatterns += [
         matrix.readiness_matrix_export,
         name="readiness_matrix_export",
     ),
+    path("readiness/people/<int:pk>/", matrix.person_readiness, name="person_readiness"),
     path("gender/", matrix.gender_balance, name="gender_balance"),
 ]
 

@@ -13,3 +13,7 @@ def readiness_matrix_export(request: HttpRequest, *args, **kwargs) -> HttpRespon
 
 def gender_balance(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     raise NotImplementedError  # placeholder: being written (issue 5)
+
+
+def person_readiness(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    raise NotImplementedError  # placeholder: being written (issue 5)
