@@ -380,6 +380,82 @@ def personnel_list() -> list[Figure]:
     ]
 
 
+def trivial_reference(client: Client) -> float:
+    """The trivial signed-in page for `client`: a page figure divided by it reads as a ratio."""
+    return median_server_time(client, reverse("password_change"))
+
+
+def page_figures(client: Client, cases: list[tuple[str, str]], target: float) -> list[Figure]:
+    """Each page's median server time beside the same user's trivial signed-in page."""
+    reference = trivial_reference(client)
+    figures = []
+    for label, url in cases:
+        seconds = median_server_time(client, url)
+        detail = (
+            f"{seconds / reference:.1f}x the trivial signed-in page ({reference * 1000:.1f} ms)"
+        )
+        figures.append(Figure(label, seconds, target, detail))
+    return figures
+
+
+@benchmark("deployability engine")
+def deployability_engine() -> list[Figure]:
+    """The engine over every person of the register for one profile: each requirement's
+    verdict and reason for all of them."""
+    from personnel.deployability import deployability
+    from personnel.models import Person, RequirementProfile
+
+    profile = RequirementProfile.objects.get(code="un-military-observer")
+    people = Person.objects.all()
+    count = people.count()
+    deployability(people=people, profile=profile)  # warm-up
+    seconds = statistics.median(
+        timed(lambda: deployability(people=people, profile=profile)) for _ in range(5)
+    )
+    detail = f"{count:,} people, {profile.name}; median of 5"
+    return [Figure(f"deployability engine over {count:,} people", seconds, 1.0, detail)]
+
+
+@benchmark("readiness matrix")
+def readiness_matrix_page() -> list[Figure]:
+    """One 50-row page of the readiness matrix: the registrar over the whole register, and a
+    commander over a 1,000-person battalion."""
+    from personnel.models import RequirementProfile, Unit
+
+    profile = RequirementProfile.objects.get(code="contingent-member")
+    base = reverse("personnel:readiness_matrix")
+    battalion = Unit.objects.get(code="BN-01")
+    cases = [
+        ("readiness matrix, whole register, first page", f"{base}?profile={profile.pk}"),
+        (
+            "readiness matrix, one battalion, sorted by readiness",
+            f"{base}?profile={profile.pk}&unit={battalion.pk}&sort=readiness",
+        ),
+    ]
+    return page_figures(signed_in("registrar"), cases, 0.300)
+
+
+@benchmark("unit readiness")
+def unit_readiness_page() -> list[Figure]:
+    """The nightly snapshot over the register, then the unit readiness page of a company
+    (counted live), a battalion and the whole ministry (above the live limit: from tonight's
+    snapshot, as the page says)."""
+    from personnel.models import Unit
+    from personnel.services.snapshots import readiness_snapshots_take
+
+    # What beat runs at 02:00; kept (it is today's snapshot), so the pages below read it.
+    seconds = timed(readiness_snapshots_take)
+    figures = [Figure("nightly readiness snapshot, every unit and profile", seconds, None)]
+    cases = [
+        (
+            f"unit readiness, {code}",
+            reverse("personnel:unit_readiness", args=[Unit.objects.get(code=code).pk]),
+        )
+        for code in ("BN-01-1", "BN-01", "MOD")
+    ]
+    return figures + page_figures(signed_in("registrar"), cases, 0.300)
+
+
 def run(selected: list[str] | None = None) -> list[Figure]:
     figures: list[Figure] = []
     for bench in BENCHMARKS:

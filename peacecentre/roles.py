@@ -116,6 +116,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "personnel.view_mission",
         "personnel.view_contingent",
         "personnel.view_deployment",
+        "personnel.add_deployment",  # for the people of their subtree (the service checks)
         "personnel.view_unitreadinessassessment",
         "personnel.view_assessmentarearesult",
         "personnel.view_gendertarget",

@@ -29,6 +29,7 @@ from .models import (
     Passport,
     Person,
     Rank,
+    ReadinessSnapshot,
     RequirementProfile,
     Unit,
     UnitReadinessAssessment,
@@ -630,3 +631,18 @@ class GenderTargetAdmin(admin.ModelAdmin):
     list_filter = ("year", "category")
     search_fields = ("source",)
     ordering = ("-year", "category")
+
+
+@admin.register(ReadinessSnapshot)
+class ReadinessSnapshotAdmin(admin.ModelAdmin):
+    """The nightly snapshots behind the unit readiness trend: read here, written by beat."""
+
+    list_display = ("taken_on", "unit", "profile", "headcount", "ready", "lapsing")
+    list_filter = ("profile", "taken_on")
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit", "profile")
+    date_hierarchy = "taken_on"
+    readonly_fields = ("unit", "profile", "taken_on", "headcount", "ready", "lapsing")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -55,3 +55,23 @@ def commander(db):
 @pytest.fixture
 def administrator(db):
     return factories.UserFactory(username="adm", roles=[Role.ADMINISTRATOR], is_staff=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the database tests that roll back before those that flush the database
+    (transactional ones, the browser's), as pytest-django orders them: a flush also removes
+    what data migrations wrote (requirement profiles, schedules). pytest regroups tests by
+    session-scoped parameters (the browser's name) after pytest-django's own ordering, which
+    can put browser tests in the middle, so the order is made again here, last."""
+
+    def order(item) -> int:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        )
+        if transactional:
+            return 1
+        return 0 if marker or "db" in getattr(item, "fixturenames", ()) else 2
+
+    items.sort(key=order)

@@ -126,8 +126,9 @@ class RequirementProfileFactory(factory.django.DjangoModelFactory):
         model = personnel.RequirementProfile
         django_get_or_create = ("code",)
 
-    code = "contingent-member"
-    name = "Contingent member"
+    # Not a seeded code (migration 0006 creates the five UN profiles): a new profile each time.
+    code = factory.Sequence(lambda n: f"profile-{n}")
+    name = factory.Sequence(lambda n: f"Profile {n}")
     gender_category = personnel.GenderCategory.CONTINGENT
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from courses.models import Course
 from personnel.models import Deployment, Person
 
-from . import deployments, people, reference, training
+from . import deployments, people, readiness, reference, training
 from .context import DemoContext
 from .reference import DEMO_PASSWORD, DEMO_USERS, DemoUser
 
@@ -112,6 +112,8 @@ def seed_register(ctx: DemoContext, planned: list[Person]) -> None:
     certified = {pk for pk, held in record.held.items() if held["PDT"]}
     deployments.seed_deployments(ctx, tours, certified)
     deployments.seed_readiness(ctx)
+    # Half a year of weekly readiness snapshots, so the unit readiness trend has a history.
+    readiness.seed_readiness_snapshots(today=ctx.today)
 
 
 def row_counts() -> dict[str, int]:

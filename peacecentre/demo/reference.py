@@ -22,6 +22,7 @@ from personnel.models import (
     RequirementProfile,
     Unit,
 )
+from personnel.requirement_profiles import requirement_profiles_seed
 
 from .dates import add_months
 
@@ -374,95 +375,6 @@ MISSIONS = (
     ),
 )
 
-REQUIREMENT_PROFILES = (
-    {
-        "code": "un-military-observer",
-        "name": "UN Military Observer",
-        "description": "Unarmed military expert on mission: patrols, observation posts, reports.",
-        "gender_category": GenderCategory.OBSERVERS_STAFF,
-        "categories": [MILITARY],
-        "officers_only": True,
-        "allowed_ranks": ("CPT", "MAJ", "LTC"),
-        "required_certifications": ("UNMEM",),
-        "min_levels": (3, 2, 3, 2),
-        "requires_driving_licence": True,
-        "requires_manual_transmission": True,
-        "min_age": 25,
-        "min_service_years": 5,
-        "default_tour_months": 12,
-        "source": "DPKO UNMO selection standards (2002); FINCENT UNMEM course requirements.",
-        "policy_notes": (
-            "Centre policy: English 3-2-3-2 stands for the UN's 'working English' (the bar "
-            "Norway's UN Orientation Course sets); passport valid 6 months past the tour's end; "
-            "5 years as an officer is checked as 5 years of service; Lieutenant Colonels are "
-            "admitted besides the usual Captains and Majors."
-        ),
-    },
-    {
-        "code": "staff-officer",
-        "name": "Staff Officer",
-        "description": "Individual staff officer in a mission or force headquarters.",
-        "gender_category": GenderCategory.OBSERVERS_STAFF,
-        "categories": [MILITARY],
-        "officers_only": True,
-        "required_certifications": ("UNSOC",),
-        "min_levels": (2, 2, 2, 2),
-        "min_age": 25,
-        "default_tour_months": 12,
-        "source": "UN Force Generation Manual (2021.05); UN STM for staff officers.",
-        "policy_notes": (
-            "Centre policy: English 2-2-2-2 as working English for staff posts; passport "
-            "valid 6 months past the tour's end."
-        ),
-    },
-    {
-        "code": "contingent-member",
-        "name": "Contingent member",
-        "description": "Member of a national contingent (KAZBAT's companies in UNIFIL and UNDOF).",
-        "gender_category": GenderCategory.CONTINGENT,
-        "categories": [MILITARY],
-        "required_certifications": ("PDT",),
-        "requires_weapons": True,
-        "default_tour_months": 12,
-        "source": "Contingent pre-deployment training (CPTM 2017); UNDOF rotation of 12 months.",
-        "policy_notes": "Centre policy: passport valid 6 months past the tour's end.",
-    },
-    {
-        "code": "individual-police-officer",
-        "name": "Individual Police Officer",
-        "description": "UN police officer deployed individually (UNPOL).",
-        "gender_category": GenderCategory.INDIVIDUAL_POLICE,
-        "categories": [POLICE],
-        "required_certifications": ("UNPOL",),
-        "min_levels": (2, 2, 2, 2),
-        "requires_driving_licence": True,
-        "min_driving_licence_years": 1,
-        "requires_weapons": True,
-        "min_age": 25,
-        "max_age": 62,
-        "min_service_years": 5,
-        "default_tour_months": 12,
-        "source": "un.org UN Police requirements: age 25-62, 5 years of police service, "
-        "language test, driving licence held 1 year, firearms test.",
-        "policy_notes": (
-            "Centre policy: the UN language test (60% pass mark) is checked as English "
-            "2-2-2-2; passport valid 6 months past the tour's end."
-        ),
-    },
-    {
-        "code": "formed-police-unit-member",
-        "name": "Formed police unit member",
-        "description": "Member of a formed police unit (FPU).",
-        "gender_category": GenderCategory.FORMED_POLICE,
-        "categories": [POLICE],
-        "required_certifications": ("PDT",),
-        "requires_weapons": True,
-        "default_tour_months": 12,
-        "source": "UN policy on formed police units; pre-deployment training.",
-        "policy_notes": "Centre policy: passport valid 6 months past the tour's end.",
-    },
-)
-
 # UN Uniformed Gender Parity Strategy 2018-2028: category -> (2021 target or None, 2028 target).
 GENDER_TARGETS = {
     GenderCategory.CONTINGENT: (Decimal(8), Decimal(15)),
@@ -601,29 +513,11 @@ def seed_missions() -> dict[str, Mission]:
 def seed_requirement_profiles(
     ranks: dict[str, Rank], types: dict[str, CertificationType]
 ) -> dict[str, RequirementProfile]:
-    """The five deployment roles with DOMAIN.md's values; centre policy named in policy_notes."""
-    profiles = {}
-    for spec in REQUIREMENT_PROFILES:
-        spec = dict(spec)
-        allowed_ranks = spec.pop("allowed_ranks", ())
-        certifications = spec.pop("required_certifications", ())
-        listening, speaking, reading, writing = spec.pop("min_levels", (0, 0, 0, 0))
-        profile, created = RequirementProfile.objects.get_or_create(
-            code=spec.pop("code"),
-            defaults=dict(
-                **spec,
-                min_listening=listening,
-                min_speaking=speaking,
-                min_reading=reading,
-                min_writing=writing,
-                passport_months_after_tour=6,
-            ),
-        )
-        if created:
-            profile.allowed_ranks.set([ranks[code] for code in allowed_ranks])
-            profile.required_certifications.set([types[code] for code in certifications])
-        profiles[profile.code] = profile
-    return profiles
+    """The five deployment roles (personnel.requirement_profiles, the data migration's own
+    copy): created when absent, so an administrator's edits stay. `ranks` and `types` are
+    already seeded; the profiles find theirs by code."""
+    del ranks, types  # kept for the caller's signature; the shared seed looks rows up itself
+    return requirement_profiles_seed()
 
 
 def seed_gender_targets(today: dt.date) -> None:

@@ -148,7 +148,10 @@ class Deployment(models.Model):
         verbose_name = _("deployment")
         verbose_name_plural = _("deployments")
         permissions = [
-            ("override_deployability", _("Can deploy a person who is not ready, with a reason")),
+            (
+                "override_deployment_readiness",
+                _("Can plan a deployment for someone not ready, with a reason"),
+            ),
         ]
         ordering = ["-starts_on"]
         constraints = [

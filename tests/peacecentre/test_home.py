@@ -210,17 +210,35 @@ def test_heartbeat_is_scheduled_in_the_database():
     [
         (
             Role.REGISTRAR,
-            ["nav-people", "nav-import", "nav-courses", "nav-cohorts", "nav-certifications"],
+            [
+                "nav-people",
+                "nav-readiness",
+                "nav-units",
+                "nav-gender",
+                "nav-missions",
+                "nav-import",
+                "nav-courses",
+                "nav-cohorts",
+                "nav-certifications",
+            ],
             [],
         ),
         (
             Role.INSTRUCTOR,
             ["nav-courses", "nav-cohorts"],
-            ["nav-people", "nav-import", "nav-certifications"],
+            ["nav-people", "nav-import", "nav-certifications", "nav-readiness", "nav-missions"],
         ),
         (
             Role.COMMANDER,
-            ["nav-people", "nav-courses", "nav-certifications"],
+            [
+                "nav-people",
+                "nav-readiness",
+                "nav-units",
+                "nav-gender",
+                "nav-missions",
+                "nav-courses",
+                "nav-certifications",
+            ],
             ["nav-import", "nav-cohorts"],
         ),
     ],
