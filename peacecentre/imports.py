@@ -14,6 +14,8 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
@@ -45,6 +47,38 @@ class RowError:
     row: int
     column: str
     reason: str
+
+
+class RowsByStatus:
+    """What a preview of an import offers over its rows, grouped by their status: the rows
+    (each with `.status` and `.errors`) and `statuses`, the import's status enum, which has
+    "new" and "error" members (the personnel import adds "updated" and "unchanged")."""
+
+    statuses: type[StrEnum]
+    rows: list
+
+    @cached_property
+    def by_status(self) -> dict:
+        grouped = {status: [] for status in self.statuses}
+        for row in self.rows:
+            grouped[row.status].append(row)
+        return grouped
+
+    @property
+    def new(self) -> list:
+        return self.by_status[self.statuses("new")]
+
+    @property
+    def error_rows(self) -> list:
+        return self.by_status[self.statuses("error")]
+
+    @cached_property
+    def errors(self) -> list[RowError]:
+        return [error for row in self.error_rows for error in row.errors]
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.rows) and not self.error_rows
 
 
 def parse_date(text: str) -> dt.date:

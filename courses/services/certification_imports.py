@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from itertools import pairwise
+from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -71,6 +72,7 @@ from courses.models import Certification, Course
 from peacecentre.imports import (
     LOOKUP_CHUNK,
     RowError,
+    RowsByStatus,
     chunks,
     import_file_create,
     import_file_lock,
@@ -151,31 +153,14 @@ class ImportedRow:
 
 
 @dataclass
-class CertificationPreview:
+class CertificationPreview(RowsByStatus):
+    statuses: ClassVar[type[RowStatus]] = RowStatus
+
     rows: list[ImportedRow]
     ignored_columns: list[str]
     absent_columns: list[str] = field(default_factory=list)
     # Recorded certifications that will supersede an imported one: (recorded, imported row).
     recorded_superseding: list[tuple[Held, ImportedRow]] = field(default_factory=list)
-
-    @cached_property
-    def by_status(self) -> dict[RowStatus, list[ImportedRow]]:
-        grouped: dict[RowStatus, list[ImportedRow]] = {status: [] for status in RowStatus}
-        for row in self.rows:
-            grouped[row.status].append(row)
-        return grouped
-
-    @property
-    def new(self) -> list[ImportedRow]:
-        return self.by_status[RowStatus.NEW]
-
-    @property
-    def error_rows(self) -> list[ImportedRow]:
-        return self.by_status[RowStatus.ERROR]
-
-    @cached_property
-    def errors(self) -> list[RowError]:
-        return [error for row in self.error_rows for error in row.errors]
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -190,10 +175,6 @@ class CertificationPreview:
     def links(self) -> int:
         """Supersede links applying makes (each imported row's own, and recorded ones')."""
         return sum(row.supersedes is not None for row in self.new) + len(self.recorded_superseding)
-
-    @property
-    def can_apply(self) -> bool:
-        return bool(self.rows) and not self.error_rows
 
     @cached_property
     def digest(self) -> str:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -41,6 +41,7 @@ from django_countries import countries
 from peacecentre.imports import (
     LOOKUP_CHUNK,
     RowError,
+    RowsByStatus,
     import_file_create,
     import_file_lock,
     import_file_upload,
@@ -126,21 +127,12 @@ class PreviewRow:
 
 
 @dataclass
-class PeoplePreview:
+class PeoplePreview(RowsByStatus):
+    statuses: ClassVar[type[RowStatus]] = RowStatus
+
     rows: list[PreviewRow]
     ignored_columns: list[str]
     absent_columns: list[str]
-
-    @cached_property
-    def by_status(self) -> dict[RowStatus, list[PreviewRow]]:
-        grouped: dict[RowStatus, list[PreviewRow]] = {status: [] for status in RowStatus}
-        for row in self.rows:
-            grouped[row.status].append(row)
-        return grouped
-
-    @property
-    def new(self) -> list[PreviewRow]:
-        return self.by_status[RowStatus.NEW]
 
     @property
     def updated(self) -> list[PreviewRow]:
@@ -151,20 +143,8 @@ class PeoplePreview:
         return self.by_status[RowStatus.UNCHANGED]
 
     @property
-    def error_rows(self) -> list[PreviewRow]:
-        return self.by_status[RowStatus.ERROR]
-
-    @cached_property
-    def errors(self) -> list[RowError]:
-        return [error for row in self.error_rows for error in row.errors]
-
-    @property
     def counts(self) -> dict[str, int]:
         return {status.value: len(rows) for status, rows in self.by_status.items()}
-
-    @property
-    def can_apply(self) -> bool:
-        return bool(self.rows) and not self.error_rows
 
     @cached_property
     def digest(self) -> str:
