@@ -25,5 +25,7 @@ urlpatterns = [
     path("verify/<str:code>/", verification.verify_certificate, name="verify_certificate"),
     path("personnel/", include("personnel.urls")),
     path("courses/", include("courses.urls")),
+    path("reports/", include("peacecentre.reports.urls")),
+    path("reminders/", include("peacecentre.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "peacecentre",
     "personnel",
     "courses",
+    "peacecentre.reports",
+    "peacecentre.notifications",
 ]
 
 MIDDLEWARE = [
