@@ -3,8 +3,11 @@ and one person's readiness.
 
 The matrix runs the deployability engine once per request over every person the filters
 leave (the totals and the readiness sort need them all), then filters by readiness, sorts
-and counts in plain Python; the page shows 50 of the rows. The number of queries is fixed:
-the people, the profile's requirements, and the engine's own fixed set
+and counts in plain Python; the page shows 50 of the rows. Every person is read as a plain
+row of MATRIX_FACTS, not a model instance: building 10,000 Person objects with their unit and
+rank was half of a whole-register page (cProfile); only the rows a page shows are loaded as
+Person objects (`with_people`). The number of queries is fixed: the people, the profile's
+requirements, the engine's own fixed set and the page's people
 (tests/personnel/test_matrix_page.py asserts it at two sizes).
 """
 
@@ -20,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peacecentre.roles import people_for
 from personnel.deployability import (
+    PERSON_FACTS,
     Check,
     PersonReadiness,
     Requirement,
@@ -27,7 +31,7 @@ from personnel.deployability import (
     deployability,
     profile_requirements,
 )
-from personnel.models import Person, RequirementProfile, Unit
+from personnel.models import Category, Gender, Person, RequirementProfile, Unit
 
 if TYPE_CHECKING:
     from peacecentre.models import User
@@ -42,20 +46,35 @@ READINESS_STATES = {
 
 _LAST = "\uffff"  # sorts after any text: people without a unit or rank come last
 
+# What the matrix reads of every person: the engine's facts, the sort keys and the export's
+# columns. The rows are named tuples (`values_list(..., named=True)`).
+MATRIX_FACTS = (
+    *PERSON_FACTS,
+    "gender",
+    "service_number",
+    "last_name",
+    "first_name",
+    "search_text",
+    "unit__path",
+    "unit__code",
+    "rank__name",
+    "rank__seniority",
+)
+
 
 def _name_key(row: MatrixRow) -> tuple:
-    return (row.person.search_text, row.person.service_number)
+    facts = row.facts
+    return (facts.search_text, facts.service_number)
 
 
 def _unit_key(row: MatrixRow) -> tuple:
-    unit = row.person.unit
-    return (unit.path if unit else _LAST, *_name_key(row))
+    return (row.facts.unit__path or _LAST, *_name_key(row))
 
 
 def _rank_key(row: MatrixRow) -> tuple:
     # Senior first when ascending, as a nominal roll lists people.
-    rank = row.person.rank
-    return (rank is None, -(rank.seniority if rank else 0), *_name_key(row))
+    seniority = row.facts.rank__seniority
+    return (seniority is None, -(seniority or 0), *_name_key(row))
 
 
 def _readiness_key(row: MatrixRow) -> tuple:
@@ -73,17 +92,26 @@ MATRIX_SORTS: dict[str, Callable[[MatrixRow], tuple]] = {
 DEFAULT_SORT = "name"
 
 
-@dataclass(frozen=True)
+@dataclass
 class MatrixRow:
-    """One person's row: the engine's readiness and a count of each verdict."""
+    """One person's row: the engine's readiness and a count of each verdict. `facts` is the
+    person as a MATRIX_FACTS row; `person` the Person object, loaded by `with_people` for the
+    rows a page shows."""
 
     readiness: PersonReadiness
     not_met: int
     lapsing: int
+    loaded_person: Person | None = None
+
+    @property
+    def facts(self):
+        return self.readiness.person
 
     @property
     def person(self) -> Person:
-        return self.readiness.person
+        if self.loaded_person is None:
+            raise LookupError("MatrixRow.person: load the rows' people with with_people()")
+        return self.loaded_person
 
     @property
     def checks(self) -> list[Check]:
@@ -99,6 +127,18 @@ class MatrixRow:
         if self.not_met:
             return "not_ready"
         return "lapsing" if self.lapsing else "ready"
+
+
+def with_people(rows: list[MatrixRow]) -> list[MatrixRow]:
+    """`rows` with their Person objects (unit and rank joined) loaded: one query. For the
+    rows a page shows, not for the whole matrix."""
+    missing = [row.facts.pk for row in rows if row.loaded_person is None]
+    if missing:
+        people = Person.objects.select_related("unit", "rank").in_bulk(missing)
+        for row in rows:
+            if row.loaded_person is None:
+                row.loaded_person = people[row.facts.pk]
+    return rows
 
 
 @dataclass
@@ -135,15 +175,8 @@ def matrix_people(
     gender: str = "",
 ) -> QuerySet[Person]:
     """Active people `user` may see, narrowed to `unit` (with the units under it), a category
-    and a gender; unit and rank joined."""
-    # Timestamps and contact details are not shown nor judged: parsing two datetimes a row
-    # was a fifth of the people query's time at 10,000 people (cProfile).
-    people = (
-        people_for(user)
-        .filter(is_active=True)
-        .select_related("unit", "rank")
-        .defer("created_at", "updated_at", "email", "phone")
-    )
+    and a gender."""
+    people = people_for(user).filter(is_active=True)
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     if category:
@@ -174,7 +207,9 @@ def readiness_matrix(
     """
     requirements = profile_requirements(profile)
     # A queryset, not a list: the engine reads the records of its ids as a subquery.
-    people = matrix_people(user=user, unit=unit, category=category, gender=gender)
+    people = matrix_people(user=user, unit=unit, category=category, gender=gender).values_list(
+        *MATRIX_FACTS, named=True
+    )
     by_person = deployability(people=people, profile=profile, on=on, tour_ends_on=tour_ends_on)
     matrix = Matrix(
         profile=profile,
@@ -182,30 +217,35 @@ def readiness_matrix(
         rows=[],
         per_requirement=[RequirementTotal(requirement) for requirement in requirements],
     )
-    totals_by_key = {total.requirement.key: total for total in matrix.per_requirement}
+    # The engine gives one check per requirement, in the requirements' order: count by
+    # position. Verdicts compared by identity: ten thousand people by nine checks.
+    totals = matrix.per_requirement
+    met_counts, lapsing_counts, not_met_counts = ([0] * len(totals) for _ in range(3))
+    not_met_verdict, lapsing_verdict = Verdict.NOT_MET, Verdict.LAPSING
     rows = []
     for person_readiness in by_person.values():
         not_met = lapsing = 0
-        for check in person_readiness.checks:
-            total = totals_by_key.get(check.requirement.key)
-            if check.verdict == Verdict.NOT_MET:
+        for position, check in enumerate(person_readiness.checks):
+            verdict = check.verdict
+            if verdict is not_met_verdict:
                 not_met += 1
-                if total:
-                    total.not_met += 1
-            elif check.verdict == Verdict.LAPSING:
+                not_met_counts[position] += 1
+            elif verdict is lapsing_verdict:
                 lapsing += 1
-                if total:
-                    total.lapsing += 1
-            elif total:
-                total.met += 1
-        row = MatrixRow(readiness=person_readiness, not_met=not_met, lapsing=lapsing)
-        rows.append(row)
-        matrix.people += 1
-        if row.ready:
+                lapsing_counts[position] += 1
+            else:
+                met_counts[position] += 1
+        rows.append(MatrixRow(readiness=person_readiness, not_met=not_met, lapsing=lapsing))
+        if not_met:
+            matrix.not_ready += 1
+        else:
             matrix.ready += 1
             matrix.lapsing += bool(lapsing)
-        else:
-            matrix.not_ready += 1
+    matrix.people = len(rows)
+    for position, total in enumerate(totals):
+        total.met = met_counts[position]
+        total.lapsing = lapsing_counts[position]
+        total.not_met = not_met_counts[position]
     if readiness in READINESS_STATES:
         rows = [row for row in rows if _in_state(row, readiness)]
     matrix.rows = sort_rows(rows, sort)
@@ -252,17 +292,18 @@ def matrix_export_rows(matrix: Matrix) -> tuple[list[str], list[list[Any]]]:
             str(requirement.label),
             str(_("%(requirement)s: reason") % {"requirement": requirement.label}),
         ]
+    categories, genders = dict(Category.choices), dict(Gender.choices)
     rows = []
     for row in matrix.rows:
-        person = row.person
+        person = row.facts
         values: list[Any] = [
             person.service_number,
-            person.rank.name if person.rank else "",
+            person.rank__name or "",
             person.last_name,
             person.first_name,
-            person.get_category_display(),
-            person.get_gender_display(),
-            person.unit.code if person.unit else "",
+            str(categories.get(person.category, person.category)),
+            str(genders.get(person.gender, person.gender)),
+            person.unit__code or "",
             str(READINESS_STATES[row.state]),
             row.not_met,
             row.lapsing,

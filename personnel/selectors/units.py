@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from peacecentre.roles import Role, has_role, sees_everything, units_for
-from personnel.deployability import Requirement, Verdict, deployability
+from personnel.deployability import PERSON_FACTS, Requirement, Verdict, deployability
 from personnel.models import (
     AssessmentAreaResult,
     PCRSLevel,
@@ -107,12 +107,13 @@ def readiness_live(
     gaps_for = set(gaps_for)
     # Loaded once: the engine reuses a queryset's rows and reads its records through
     # subqueries of it, so the people are not read again per profile.
-    people = people.annotate(unit_path=F("unit__path"))
+    # As plain rows, not Person objects: the engine reads only PERSON_FACTS.
+    people = people.values_list(*PERSON_FACTS, "unit__path", named=True)
     # Which of `units` each person counts towards: their unit and the units above it.
     counted_in: dict[int, list[int]] = {
         person.pk: [
             unit_by_path[prefix]
-            for prefix in ancestor_paths(person.unit_path or "")
+            for prefix in ancestor_paths(person.unit__path or "")
             if prefix in unit_by_path
         ]
         for person in people

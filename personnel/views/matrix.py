@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -89,12 +90,14 @@ def readiness_matrix(request: HttpRequest) -> HttpResponse:
             "rows": [
                 {
                     "row": row,
+                    # Reversed once a row, not once a cell: 50 rows by 9 cells.
+                    "readiness_url": reverse("personnel:person_readiness", args=[row.person.pk]),
                     "cells": [
                         (check, selectors.requirement_anchor(check.requirement))
                         for check in row.checks
                     ],
                 }
-                for row in page.object_list
+                for row in selectors.with_people(list(page.object_list))
             ],
             "readiness_query": _readiness_query(matrix, tour),
             "readiness_states": selectors.READINESS_STATES,

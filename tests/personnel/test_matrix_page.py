@@ -311,8 +311,9 @@ def test_no_active_profile_says_so(client, registrar, tree):
 
 # session, user, roles; [a commander: the paths of their units, for the unit choices and again
 # for the people]; the unit choices; the active profiles; the profile's requirements (for the
-# columns, and again in the engine); the people; the engine's medical and passport records.
-QUERIES = {"registrar": 10, "commander": 12}
+# columns, and again in the engine); the people (as rows); the engine's medical and passport
+# records; the Person objects of the page's rows.
+QUERIES = {"registrar": 11, "commander": 13}
 
 
 @pytest.mark.parametrize("user", ["registrar", "commander"])
