@@ -168,6 +168,16 @@ class ReadinessSnapshot(models.Model):
     lapsing = models.PositiveIntegerField(
         _("ready but lapsing"), default=0, help_text=_("Ready, with something lapsing soon.")
     )
+    gaps = models.JSONField(
+        _("gaps"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For each requirement not met by someone, how many people: requirement key -> "
+            "count. Empty when nothing is missing; blank for snapshots taken before gaps "
+            "were recorded."
+        ),
+    )
 
     class Meta:
         verbose_name = _("readiness snapshot")

@@ -26,7 +26,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from peacecentre.roles import Role, has_role, sees_everything, units_for
-from personnel.deployability import PERSON_FACTS, Requirement, Verdict, deployability
+from personnel.deployability import (
+    PERSON_FACTS,
+    Requirement,
+    Verdict,
+    deployability,
+    profile_requirements,
+)
 from personnel.models import (
     AssessmentAreaResult,
     PCRSLevel,
@@ -40,11 +46,12 @@ from personnel.models import (
 if TYPE_CHECKING:
     from peacecentre.models import User
 
-# Active people above which a unit's page reads today's nightly snapshot instead of running the
-# engine. Measured on PostgreSQL with 10,000 people and five profiles (median server time):
-# live, 50 people 136 ms, 150 people 258 ms, 1,000 people 821 ms; from the snapshot, the whole
-# register 80 ms. A trivial signed-in page takes 16 ms. 250 keeps a company (150) and the demo's
-# battalion (203) live, gaps and all; a 1,000-person battalion reads the snapshot.
+# Active people above which a unit's page reads today's nightly snapshot (shares and gaps)
+# instead of running the engine. Measured on PostgreSQL with 10,000 people and five profiles
+# (median server time, `make bench`): live, a 150-person company 55 ms; from the snapshot, a
+# 1,000-person battalion 17 ms and the whole register 21 ms; a trivial signed-in page 5 ms.
+# 250 keeps a company and the demo's battalion (203) live; a 1,000-person battalion reads the
+# snapshot.
 LIVE_LIMIT = 250
 GAPS_PER_PROFILE = 5
 TREND_DAYS = 190  # about six months of nightly points, and the demo's 26 weekly ones
@@ -232,7 +239,7 @@ class UnitReadiness:
     summary: UnitRow
     children: list[UnitRow]
     as_of: dt.date | None  # the snapshot's day when the shares come from one; None: live
-    gaps: list[ProfileGaps] | None  # None when read from a snapshot (too many people)
+    gaps: list[ProfileGaps] | None  # None: read from a snapshot taken before gaps were kept
     pcrs_level: str
     assessments: list[UnitReadinessAssessment]
     trend: Trend
@@ -252,7 +259,7 @@ class Counts:
 
     headcounts: dict[int, int]
     tallies: dict[tuple[int, int], Tally]
-    gaps: dict[tuple[int, int], Counter[Requirement]] | None  # None: read from snapshots
+    gaps: dict[tuple[int, int], Counter[Requirement]] | None  # None: a snapshot without gaps
     as_of: dt.date | None  # the snapshots' day; None: live
 
     def rows(self, units: Sequence[Unit], profiles: Sequence[RequirementProfile]) -> list[UnitRow]:
@@ -269,19 +276,40 @@ class Counts:
         ]
 
 
-def _snapshot_tallies(
-    *, units: Sequence[Unit], profiles: Sequence[RequirementProfile], on: dt.date
-) -> dict[tuple[int, int], Tally] | None:
-    """Tallies from the snapshots taken on `on`, or None unless every unit and profile has
-    one. One query."""
+def _snapshot_counts(
+    *,
+    units: Sequence[Unit],
+    profiles: Sequence[RequirementProfile],
+    on: dt.date,
+    gaps_for: Iterable[int] = (),
+) -> Counts | None:
+    """Counts from the snapshots taken on `on`, or None unless every unit and profile has
+    one. Gaps of the units in `gaps_for` as the snapshots recorded them (a requirement the
+    profile no longer asks for is left out); None when a snapshot predates recorded gaps.
+    One query."""
+    gaps_for = set(gaps_for)
     snapshots = ReadinessSnapshot.objects.filter(
         unit__in=[u.pk for u in units], profile__in=[p.pk for p in profiles], taken_on=on
-    ).values_list("unit_id", "profile_id", "headcount", "ready", "lapsing")
-    tallies = {
-        (unit_id, profile_id): Tally(headcount, ready, lapsing)
-        for unit_id, profile_id, headcount, ready, lapsing in snapshots
-    }
-    return tallies if len(tallies) == len(units) * len(profiles) else None
+    ).values_list("unit_id", "profile_id", "headcount", "ready", "lapsing", "gaps")
+    requirements = {p.pk: {r.key: r for r in profile_requirements(p)} for p in profiles}
+    tallies: dict[tuple[int, int], Tally] = {}
+    gaps: dict[tuple[int, int], Counter[Requirement]] | None = {}
+    for unit_id, profile_id, headcount, ready, lapsing, recorded in snapshots:
+        tallies[unit_id, profile_id] = Tally(headcount, ready, lapsing)
+        if unit_id not in gaps_for or gaps is None:
+            continue
+        if recorded is None:
+            gaps = None
+            continue
+        known = requirements[profile_id]
+        gaps[unit_id, profile_id] = Counter(
+            {known[key]: count for key, count in recorded.items() if key in known}
+        )
+    if len(tallies) != len(units) * len(profiles):
+        return None
+    first = profiles[0].pk
+    headcounts = {unit.pk: tallies[unit.pk, first].headcount for unit in units}
+    return Counts(headcounts=headcounts, tallies=tallies, gaps=gaps, as_of=on)
 
 
 def _counts(
@@ -297,11 +325,9 @@ def _counts(
     (else live anyway: correct, only slower, until the first nightly run)."""
     people = active_people_under(unit.path for unit in roots)
     if profiles and people.count() > live_limit():
-        snapshot = _snapshot_tallies(units=units, profiles=profiles, on=on)
+        snapshot = _snapshot_counts(units=units, profiles=profiles, on=on, gaps_for=gaps_for)
         if snapshot is not None:
-            first = profiles[0].pk
-            headcounts = {unit.pk: snapshot[unit.pk, first].headcount for unit in units}
-            return Counts(headcounts=headcounts, tallies=snapshot, gaps=None, as_of=on)
+            return snapshot
     live = readiness_live(units=units, people=people, profiles=profiles, on=on, gaps_for=gaps_for)
     return Counts(headcounts=live.headcounts, tallies=live.tallies, gaps=live.gaps, as_of=None)
 

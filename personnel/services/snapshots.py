@@ -1,7 +1,8 @@
 """The nightly readiness snapshot: for every unit (with every unit under it) and every active
-requirement profile, how many active people there are, how many are ready, and how many of
-those have something lapsing soon. The unit readiness page draws its trend from these rows and
-reads a large unit's shares from today's (personnel/selectors/units.py).
+requirement profile, how many active people there are, how many are ready, how many of those
+have something lapsing soon, and how many lack each requirement (the most common gaps). The
+unit readiness page draws its trend from these rows and reads a large unit's shares and gaps
+from today's (personnel/selectors/units.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ def readiness_snapshots_take(*, on: dt.date | None = None) -> int:
     profiles = active_profiles()
     roots = [unit for unit in units if unit.depth == 1]
     live = readiness_live(
-        units=units, people=active_people_under(u.path for u in roots), profiles=profiles, on=on
+        units=units,
+        people=active_people_under(u.path for u in roots),
+        profiles=profiles,
+        on=on,
+        gaps_for=[unit.pk for unit in units],
     )
     snapshots = [
         ReadinessSnapshot(
@@ -39,6 +44,10 @@ def readiness_snapshots_take(*, on: dt.date | None = None) -> int:
             headcount=tally.headcount,
             ready=tally.ready,
             lapsing=tally.lapsing,
+            gaps={
+                requirement.key: count
+                for requirement, count in live.gaps.get((unit.pk, profile.pk), {}).items()
+            },
         )
         for unit in units
         for profile in profiles
@@ -49,6 +58,6 @@ def readiness_snapshots_take(*, on: dt.date | None = None) -> int:
         batch_size=1_000,
         update_conflicts=True,
         unique_fields=["unit", "profile", "taken_on"],
-        update_fields=["headcount", "ready", "lapsing"],
+        update_fields=["headcount", "ready", "lapsing", "gaps"],
     )
     return len(snapshots)

@@ -19,6 +19,7 @@ from personnel.models import (
     UnitReadinessAssessment,
 )
 from personnel.selectors import units as selectors
+from personnel.services.snapshots import readiness_snapshots_take
 from personnel.views.units import trend_chart
 from tests import factories
 from tests.personnel.unit_readiness_support import (
@@ -385,7 +386,7 @@ def test_a_large_unit_reads_todays_snapshot_and_says_as_of(
     assert page.summary.headcount == 9
     assert page.summary.shares[0].ready == 7
     assert [r.shares[0].ready for r in page.children] == [5, 2]
-    assert page.gaps is None
+    assert page.gaps is None  # these snapshots recorded no gaps (as before gaps were kept)
     body = text(response)
     assert 'data-testid="as-of"' in body
     assert today.isoformat() in body
@@ -485,3 +486,28 @@ def test_the_list_needs_the_same_queries_for_3_or_30_people(client, registrar, t
     few = queries(client, LIST_URL)
     grow(tree, 27)
     assert queries(client, LIST_URL) == few
+
+
+def test_a_large_unit_shows_the_gaps_its_snapshot_recorded(
+    client, commander, tree, people, settings
+):
+    """The nightly snapshot keeps each unit's gaps, so a unit too large to count live shows
+    the same most common gaps as a live count would, as of the snapshot."""
+    client.force_login(commander)
+    live = client.get(url(tree["KAZBAT"])).context["page"]
+    assert live.as_of is None
+    live_gaps = {g.profile.code: [(x.requirement.key, x.count) for x in g.gaps] for g in live.gaps}
+    assert any(live_gaps.values())
+
+    readiness_snapshots_take()
+    settings.READINESS_LIVE_LIMIT = 2
+    response = client.get(url(tree["KAZBAT"]))
+    page = response.context["page"]
+    assert page.as_of == timezone.localdate()
+    assert {
+        g.profile.code: [(x.requirement.key, x.count) for x in g.gaps] for g in page.gaps
+    } == live_gaps
+    assert [g.not_ready for g in page.gaps] == [g.not_ready for g in live.gaps]
+    body = text(response)
+    assert 'data-testid="gaps-as-of"' in body
+    assert 'data-testid="gaps-omitted"' not in body
