@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_ratelimit",  # its system checks refuse a cache that web processes do not share
+    "axes",
+    "csp",
     "simple_history",
     "treebeard",
     "peacecentre",
@@ -52,11 +54,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peacecentre.middleware.UserLanguageMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peacecentre.urls"
@@ -108,11 +114,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no page script reads the token: forms carry it
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_TIME; a right password before
+# that resets the count. Locking the pair (not the address alone) keeps one mistyping officer
+# from locking out a whole barracks behind one NAT address, and (not the user name alone)
+# keeps a stranger from locking out a commander by guessing. Administrators see and clear
+# attempts in the admin (Axes) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "peacecentre.security.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["peacecentre.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the sign-in page remembers the choice for a year
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
@@ -200,6 +227,32 @@ RATELIMIT_IP_META_KEY = (
     if env.bool("TRUST_X_FORWARDED_FOR", default=False)
     else None
 )
+# The sign-in throttle counts the same address (REMOTE_ADDR unless the proxy is trusted).
+AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY or "peacecentre.security.remote_addr"
+
+# Content-Security-Policy (django-csp): every script and style sheet comes from this site's
+# static files, and no inline script runs (page scripts live in static/js and read their
+# translated strings from data attributes). Inline style attributes are allowed: the server-
+# drawn SVG charts and a few widths use them, and they cannot run code. Nothing may frame
+# the pages (frame-ancestors, with X-Frame-Options DENY for older browsers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
@@ -212,6 +265,8 @@ LOGGING = {
         # WeasyPrint logs every rendering step at INFO; its warnings (a missing font) matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes: its start-up banner is INFO; failed and locked-out sign-ins are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

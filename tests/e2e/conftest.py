@@ -58,3 +58,23 @@ def sign_in(page, live_server):
         page.get_by_role("button", name="Sign in").click()
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Every browser test also proves the Content-Security-Policy holds: the page ran no
+    inline script and loaded nothing the policy refuses (chromium reports each refusal on the
+    console)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused: list[str] = []
+
+    def listen(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", listen)
+    yield refused  # a test that provokes a refusal on purpose takes it off the list
+    assert refused == [], "\n".join(refused)

@@ -14,7 +14,9 @@ from tests import factories
 
 # Pages open without signing in: the sign-in pages themselves, and the public certificate
 # check (the lookup form and one certificate's page).
-PUBLIC = {"login", "admin:login", "verify", "verify_certificate"}
+PUBLIC = {"login", "admin:login", "verify", "verify_certificate", "language_choose"}
+# Public, but only to POST to (the language switch of the sign-in page).
+PUBLIC_ACTIONS = {"language_choose"}
 
 SAMPLE = {"int": "1", "str": "sample", "slug": "sample", "uuid": str(uuid.uuid4()), "path": "a/b"}
 
@@ -79,11 +81,16 @@ def test_anonymous_user_is_sent_to_login(client, name, path):
 def test_public_pages_answer_anonymous_users(client, name, path):
     if code := resolve("/" + path).kwargs.get("code"):
         factories.CertificationFactory(verification_code=code)  # the walk's sample code
+    if name in PUBLIC_ACTIONS:
+        assert client.get("/" + path).status_code == 405
+        response = client.post("/" + path, {"language": "ru", "next": "/accounts/login/"})
+        assert response.status_code == 302, f"{name} answered {response.status_code}"
+        return
     response = client.get("/" + path)
     assert response.status_code == 200, f"{name} answered {response.status_code}"
 
 
-def test_only_the_sign_in_and_verification_pages_are_public():
+def test_only_the_sign_in_verification_and_language_pages_are_public():
     """A view marked login_not_required that is not in PUBLIC would escape the walk's check."""
     opened = {
         name
