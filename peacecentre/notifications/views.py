@@ -1,7 +1,36 @@
 """The signed-in user's own reminders."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from peacecentre.notifications import selectors, wording
+
+PAGE_SIZE = 25
 
 
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    raise Http404  # placeholder: issue 6 builds it
+    """Every signed-in user, whatever their roles: the reminders addressed to their own
+    account, newest first, each as its sentence with a link to what it is about and whether
+    it was mailed. Nobody sees anyone else's."""
+    paginator = Paginator(selectors.reminder_list(user=request.user), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {
+            "reminder": reminder,
+            "text": wording.sentence(reminder, today=today),
+            "url": wording.link(reminder),
+        }
+        for reminder in page.object_list
+    ]
+    return render(
+        request,
+        "notifications/reminder_list.html",
+        {
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "rows": rows,
+        },
+    )

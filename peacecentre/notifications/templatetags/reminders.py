@@ -1,0 +1,29 @@
+"""The signed-in user's reminders in other pages: the home page's list of what is due soon
+and the navigation's badge. `{% load reminders %}`."""
+
+from django import template
+from django.utils import timezone
+
+from peacecentre.notifications import selectors, wording
+
+register = template.Library()
+
+
+@register.simple_tag
+def reminders_due_soon(user) -> list[dict]:
+    """At most five of `user`'s reminders due within 90 days, each with its sentence and
+    link: `{% reminders_due_soon request.user as due %}`. One query."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    return [
+        {"reminder": r, "text": wording.sentence(r, today=today), "url": wording.link(r)}
+        for r in selectors.reminders_due_soon(user=user, today=today)
+    ]
+
+
+@register.simple_tag
+def reminder_count(user) -> int:
+    """How many of `user`'s reminders are not mailed yet or came in the last seven days, for
+    a badge: `{% reminder_count request.user as n %}`. One query."""
+    return selectors.reminder_badge_count(user=user)
