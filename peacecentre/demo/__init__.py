@@ -24,6 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course
+from peacecentre.notifications.services import (
+    sweep_cohorts_starting,
+    sweep_lapsing,
+    sweep_recognition_lapsing,
+    sweep_results_missing,
+)
 from personnel.models import Deployment, Person
 
 from . import deployments, people, readiness, reference, training
@@ -114,6 +120,15 @@ def seed_register(ctx: DemoContext, planned: list[Person]) -> None:
     deployments.seed_readiness(ctx)
     # Half a year of weekly readiness snapshots, so the unit readiness trend has a history.
     readiness.seed_readiness_snapshots(today=ctx.today)
+    # Today's reminders, as the morning sweeps would record them (beat mails them at 06:00),
+    # so every demo user finds theirs on the home page.
+    for sweep in (
+        sweep_lapsing,
+        sweep_cohorts_starting,
+        sweep_results_missing,
+        sweep_recognition_lapsing,
+    ):
+        sweep(on=ctx.today)
 
 
 def row_counts() -> dict[str, int]:

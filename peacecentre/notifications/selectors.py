@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from courses.grading import course_days, standing_of
@@ -98,7 +98,10 @@ def cohorts_missing_results(*, on: dt.date) -> list[MissingResults]:
 
 def reminder_list(*, user: User) -> QuerySet[Reminder]:
     """The reminders addressed to `user`'s account, newest first. One query (a page of it)."""
-    return Reminder.objects.filter(recipient_user=user).order_by("-created_at", "-pk")
+    # The newest day's first; within a day, what falls due soonest.
+    return Reminder.objects.filter(recipient_user=user).order_by(
+        F("created_at__date").desc(), "due_on", "-pk"
+    )
 
 
 def reminders_due_soon(*, user: User, today: dt.date | None = None) -> list[Reminder]:
