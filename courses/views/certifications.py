@@ -23,6 +23,8 @@ from courses.forms.certifications import CertificationFilterForm, CertificationR
 from courses.models import Certification
 from courses.selectors import certifications as selectors
 from courses.services import certifications as services
+from peacecentre.reports.builders.offers import report_offer
+from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, can_open_cohort, role_required
 
 PAGE_SIZE = 50
@@ -55,6 +57,11 @@ def certification_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "filtered": any(chosen.values()),
+            "report_offer": report_offer(
+                user=request.user,
+                kind=ReportKindCode.CERTIFICATIONS_LAPSING,
+                params={"course": chosen["course"].pk if chosen.get("course") else None},
+            ),
         },
     )
 

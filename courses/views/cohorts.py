@@ -17,6 +17,8 @@ from courses.selectors.cohorts import (
     cohort_roster_rows,
     cohorts_visible,
 )
+from peacecentre.reports.builders.offers import report_offer
+from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, role_required, sees_everything
 from peacecentre.spreadsheets import csv_response, xlsx_response
 
@@ -35,6 +37,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             # Registrars and administrators change enrolments while the cohort takes them.
             "can_manage": sees_everything(request.user) and page.takes_enrolments,
+            "report_offer": report_offer(
+                user=request.user, kind=ReportKindCode.COHORT_RESULTS, params={"cohort": cohort.pk}
+            ),
         },
     )
 

@@ -112,3 +112,34 @@ class ReportRequest(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == ReportStatus.DONE and bool(self.file) and not self.file_removed_at
+
+
+class CommanderDigest(models.Model):
+    """The weekly readiness digest of one commander for one week (its Monday). The database
+    holds one per (commander, week), so a second run of the weekly task sends nothing new;
+    `sent_at` is set only once the mail server has accepted the mail."""
+
+    commander = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commander"),
+        on_delete=models.CASCADE,
+        related_name="commander_digests",
+    )
+    week = models.DateField(_("week of"), help_text=_("The Monday of the week."))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commander digest")
+        verbose_name_plural = _("commander digests")
+        ordering = ["-week", "commander_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commander", "week"], name="commander_digest_once_a_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commander} · {self.week:%Y-%m-%d}"

@@ -178,6 +178,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_FILESYSTEM_ROOT / "processed"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Report tasks acknowledge late (peacecentre/reports/tasks.py): Redis hands a message not
+    # yet acknowledged to another worker after visibility_timeout, so it must exceed the
+    # longest task (CELERY_TASK_TIME_LIMIT, 30 min) and the longest retry countdown (the
+    # commander digest's, 30 min). A report whose worker died resumes within 2 hours.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_CACHE_BACKEND = "django-cache"
@@ -273,6 +279,8 @@ LOGGING = {
 # The centre's own settings.
 # The centre's name in the header; empty shows the translated "Peace Operations Centre".
 PEACECENTRE_NAME = env.str("PEACECENTRE_NAME", default="")
+# Report files are removed this many days after they were built (reports.remove_old_reports).
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 # How far ahead a lapsing qualification or certification is flagged (DOMAIN.md).
 LAPSING_WINDOW_DAYS = 90
 # The site's address where no request gives it: a certificate rendered by a worker prints its

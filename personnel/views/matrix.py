@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from peacecentre.reports.builders.offers import report_offer
+from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, has_role, role_required, units_for
 from peacecentre.spreadsheets import csv_response, xlsx_response
 from personnel.forms_matrix import (
@@ -204,5 +206,10 @@ def gender_balance(request: HttpRequest) -> HttpResponse:
             "chart": gender_selectors.bar_chart(balance),
             "unit": unit,
             "status_labels": gender_selectors.STATUS_LABELS,
+            "report_offer": report_offer(
+                user=request.user,
+                kind=ReportKindCode.GENDER_BALANCE,
+                params={"unit": unit.pk if unit else None},
+            ),
         },
     )

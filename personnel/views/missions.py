@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peacecentre.reports.builders.offers import report_offer
+from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, people_for, role_required, sees_everything
 from personnel.forms_deployment import DeploymentPlanForm
 from personnel.models import Contingent, Mission
@@ -78,6 +80,11 @@ def contingent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mission": page.contingent.mission,
             "can_plan": page.contingent.mission.is_open
             and request.user.has_perm(services.PLAN_PERMISSION),
+            "report_offer": report_offer(
+                user=request.user,
+                kind=ReportKindCode.CONTINGENT_READINESS,
+                params={"contingent": page.contingent.pk},
+            ),
         },
     )
 

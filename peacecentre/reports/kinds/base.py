@@ -49,6 +49,13 @@ class ReportKind:
         """A human title, e.g. "Readiness matrix: KAZBAT, UN Military Observer"."""
         raise NotImplementedError
 
+    def describe(self, parameters: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The parameters in words for the report's page, as (label, value) pairs. The default
+        lists them as stored; a kind overrides it with names a user reads."""
+        return [
+            (str(key), str(value)) for key, value in parameters.items() if value not in ("", None)
+        ]
+
     def source_url(self, parameters: Mapping[str, Any]) -> str:
         """The page the report belongs to (linked from the report's page)."""
         raise NotImplementedError

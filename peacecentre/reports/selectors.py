@@ -1,0 +1,38 @@
+"""Reads for the report pages: whose reports a user lists, and which one they may open."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from peacecentre.roles import Role, has_role
+
+from .kinds import kind_for
+from .models import ReportRequest
+
+if TYPE_CHECKING:
+    from peacecentre.models import User
+
+
+def report_list(*, user: User) -> QuerySet[ReportRequest]:
+    """The reports `user` requested, newest first; administrators list everyone's. The
+    requester is joined: one query per page whatever its length."""
+    reports = ReportRequest.objects.select_related("requested_by").order_by("-created_at", "-pk")
+    if has_role(user, Role.ADMINISTRATOR):
+        return reports
+    return reports.filter(requested_by=user)
+
+
+def report_covers(*, user: User, report: ReportRequest) -> bool:
+    """Whether `user`'s scope covers `report` today (asked again at every download)."""
+    return kind_for(report.kind).covers(user, report.parameters)
+
+
+def report_get(*, user: User, pk: int) -> ReportRequest:
+    """Report `pk` if `user` may see its page: its requester, or anyone whose scope covers it.
+    Raises ReportRequest.DoesNotExist otherwise (the caller answers 404)."""
+    report = ReportRequest.objects.select_related("requested_by").get(pk=pk)
+    if report.requested_by_id != user.pk and not report_covers(user=user, report=report):
+        raise ReportRequest.DoesNotExist
+    return report

@@ -1,0 +1,19 @@
+"""Settings of the Celery worker that test_worker_killed.py starts in a subprocess: the test
+settings, on the test run's database (DATABASE_URL, given by the test) and media folder
+(PEACECENTRE_TEST_MEDIA_ROOT), with a Redis visibility timeout of a few seconds so that the
+message of a worker killed mid-task is handed to the next worker quickly (in production it
+must exceed the longest task: see peacecentre/reports/tasks.py)."""
+
+import os
+from pathlib import Path
+
+from peacecentre.settings.test import *  # noqa: F403
+
+MEDIA_ROOT = Path(os.environ["PEACECENTRE_TEST_MEDIA_ROOT"])
+# kombu sweeps for such messages every unacked_restore_interval x unacked_restore_throttle
+# seconds (10 x 10 by default): every second here.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 5,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
