@@ -7,16 +7,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django_celery_results.models import TaskResult
 
 from courses.models import Certification, Cohort, Enrolment
+from peacecentre.health import HEARTBEAT_MAX_AGE, last_heartbeat
 from peacecentre.models import User
 from peacecentre.roles import Role, commanded_units, roles_of
 from personnel.models import Deployment, Gender, MedicalClearance, Passport, Person, Unit
-
-HEARTBEAT_TASK = "peacecentre.health_ping"
 
 
 @dataclass
@@ -65,7 +63,7 @@ class AdministratorSummary:
     def worker_silent(self) -> bool:
         """No worker answered the heartbeat within two of its 5-minute periods."""
         return self.last_heartbeat is None or (
-            timezone.now() - self.last_heartbeat > dt.timedelta(minutes=10)
+            timezone.now() - self.last_heartbeat > HEARTBEAT_MAX_AGE
         )
 
 
@@ -162,9 +160,7 @@ def administrator_summary() -> AdministratorSummary:
     return AdministratorSummary(
         users_by_role={role.label: by_role.get(role.value, 0) for role in Role},
         active_users=User.objects.filter(is_active=True).count(),
-        last_heartbeat=TaskResult.objects.filter(
-            task_name=HEARTBEAT_TASK, status="SUCCESS"
-        ).aggregate(last=Max("date_done"))["last"],
+        last_heartbeat=last_heartbeat(),
         recent_logins=list(
             User.objects.filter(last_login__isnull=False).order_by("-last_login")[:5]
         ),

@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors
+from .health import health_read
 from .services import user_language_set
 
 
@@ -47,3 +49,14 @@ def language_choose(request: HttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+@login_not_required
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and monitoring: 200 when the database and the broker answer and
+    a worker ran beat's heartbeat within 10 minutes, else 503; each part's reading as JSON
+    (no host names, versions or secrets)."""
+    reading = health_read()
+    return JsonResponse(reading.as_json(), status=200 if reading.ok else 503)

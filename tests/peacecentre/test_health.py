@@ -1,0 +1,94 @@
+"""The health check: database, broker and worker, for the load balancer and monitoring."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django_celery_results.models import TaskResult
+
+from peacecentre.health import HEARTBEAT_TASK
+from tests import services
+from tests.conftest import require
+
+URL = "/health/"
+
+
+def heartbeat(minutes_ago: float) -> None:
+    result = TaskResult.objects.create(
+        task_id=f"hb-{minutes_ago}", task_name=HEARTBEAT_TASK, status="SUCCESS"
+    )
+    # date_done is set on every save: move it back afterwards.
+    TaskResult.objects.filter(pk=result.pk).update(
+        date_done=timezone.now() - dt.timedelta(minutes=minutes_ago)
+    )
+
+
+@pytest.fixture
+def broker_reachable():
+    require(*services.broker())
+
+
+@pytest.mark.django_db
+def test_all_parts_up_answers_200_without_signing_in(client, broker_reachable):
+    heartbeat(minutes_ago=3)
+    response = client.get(URL)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is True
+    assert body["worker"]["ok"] is True
+    assert body["worker"]["last_heartbeat"]
+    assert (
+        "no-store" in response.headers["Cache-Control"]
+        or "max-age=0" in response.headers["Cache-Control"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_worker_silent_for_over_ten_minutes_answers_503(client, broker_reachable):
+    heartbeat(minutes_ago=11)
+    response = client.get(URL)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    assert body["worker"] == {
+        "ok": False,
+        "ms": None,
+        "detail": "heartbeat older than 10 minutes",
+        "last_heartbeat": body["worker"]["last_heartbeat"],
+    }
+    assert body["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_no_heartbeat_ever_answers_503(client, broker_reachable):
+    body = client.get(URL).json()
+    assert body["worker"]["ok"] is False
+    assert body["worker"]["detail"] == "no heartbeat recorded"
+
+
+@pytest.mark.django_db
+def test_an_unreachable_broker_answers_503_and_names_no_host(client, settings):
+    heartbeat(minutes_ago=1)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # a port nothing listens on
+    response = client.get(URL)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["broker"]["ok"] is False
+    assert body["broker"]["detail"]
+    assert "127.0.0.1" not in response.content.decode()
+    assert body["database"]["ok"] is True
+    assert body["worker"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_the_check_is_cheap(client, broker_reachable, django_assert_num_queries):
+    heartbeat(minutes_ago=1)
+    with django_assert_num_queries(2):  # SELECT 1, the last heartbeat
+        client.get(URL)
+
+
+@pytest.mark.django_db
+def test_only_get_and_head(client):
+    assert client.post(URL).status_code == 405
