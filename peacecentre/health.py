@@ -82,10 +82,17 @@ def last_heartbeat() -> dt.datetime | None:
     )
 
 
-def health_read(*, now: dt.datetime | None = None) -> Health:
+def health_read(*, now: dt.datetime | None = None, web_only: bool = False) -> Health:
     """Database, broker and worker, each checked now (the worker through its last heartbeat).
-    The database check is one query; the worker's one more when the database answers."""
+    The database check is one query; the worker's one more when the database answers.
+
+    `web_only`: what this web machine needs to serve pages, the database alone, for a load
+    balancer (which must not take every web machine out because the workers stopped); the
+    broker and the worker are reported as not checked (ok)."""
     database = _timed(_database)
+    if web_only:
+        skipped = Reading(ok=True, detail="not checked")
+        return Health(database=database, broker=skipped, worker=skipped, last_heartbeat=None)
     broker = _timed(_broker)
     heartbeat = last_heartbeat() if database.ok else None
     now = now or timezone.now()

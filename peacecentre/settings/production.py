@@ -1,7 +1,7 @@
 """Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS; passes check --deploy.
 
 Set at least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL (README.md,
-"Deploying").
+"Deploying"; every variable in docs/operations.md).
 """
 
 from django.core.exceptions import ImproperlyConfigured

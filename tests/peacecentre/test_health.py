@@ -92,3 +92,17 @@ def test_the_check_is_cheap(client, broker_reachable, django_assert_num_queries)
 @pytest.mark.django_db
 def test_only_get_and_head(client):
     assert client.post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_load_balancers_scope_checks_the_web_machine_only(client, settings):
+    """With the broker down and no worker, the pages still work: `?scope=web` says 200, so a
+    balancer does not take every web machine out; the full check still says 503."""
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    assert client.get(URL).status_code == 503
+    response = client.get(URL, {"scope": "web"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"]["ok"] is True
+    assert body["broker"]["detail"] == "not checked"
+    assert body["worker"]["detail"] == "not checked"
