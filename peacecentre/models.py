@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peacecentre.audit.history import ChangeOnlyHistoricalRecords
+
 
 class User(AbstractUser):
     """A person who signs in. Roles are groups (peacecentre/roles.py); a commander's scope is
@@ -15,6 +17,11 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
+    )
+
+    # Roles and their flags are audited; the password hash and sign-ins are not history.
+    history = ChangeOnlyHistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups"]
     )
 
     class Meta(AbstractUser.Meta):

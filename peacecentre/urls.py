@@ -29,5 +29,6 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("reports/", include("peacecentre.reports.urls")),
     path("reminders/", include("peacecentre.notifications.urls")),
+    path("audit/", include("peacecentre.audit.urls")),
     path("admin/", admin.site.urls),
 ]

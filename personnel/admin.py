@@ -122,7 +122,7 @@ class RequirementProfileForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(TreeAdmin):
+class UnitAdmin(SimpleHistoryAdmin, TreeAdmin):
     form = movenodeform_factory(Unit)
     list_display = ("code", "name", "kind", "commander", "location")
     list_select_related = ("commander",)

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from peacecentre.audit.history import ChangeOnlyHistoricalRecords
 
 from .choices import Category, GenderCategory, Language, in_choices
 
@@ -75,7 +76,7 @@ class RequirementProfile(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = ChangeOnlyHistoricalRecords(m2m_fields=["allowed_ranks", "required_certifications"])
 
     class Meta:
         verbose_name = _("requirement profile")

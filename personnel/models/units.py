@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from peacecentre.audit.history import ChangeOnlyHistoricalRecords
+
 
 class UnitKind(models.TextChoices):
     HEADQUARTERS = "headquarters", _("headquarters")
@@ -38,6 +40,9 @@ class Unit(MP_Node):
     location = models.CharField(_("location"), max_length=200, blank=True)
 
     node_order_by = ["code"]
+
+    # A commander's scope follows `commander`: audited. The tree's own bookkeeping is not.
+    history = ChangeOnlyHistoricalRecords(excluded_fields=["depth", "numchild"])
 
     class Meta:
         verbose_name = _("unit")
