@@ -114,6 +114,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
+# Uploads: spreadsheets up to peacecentre.spreadsheets.MAX_UPLOAD_BYTES (5 MB; nginx allows
+# 6 MB: deploy/nginx) are checked by the import forms, which name the limit. Form fields: the
+# gradebook posts one per trainee and component (a 300-trainee cohort with 8 components is
+# 2,400), past Django's default of 1,000, which would answer 400 and lose what was typed.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no page script reads the token: forms carry it
