@@ -80,8 +80,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*EDITORS)
 def course_create_view(request: HttpRequest) -> HttpResponse:
     FormSet = component_formset(extra=3)
-    form = CourseForm(request.POST or None)
-    formset = FormSet(request.POST or None, instance=Course(), prefix=COMPONENTS_PREFIX)
+    data = request.POST if request.method == "POST" else None
+    form = CourseForm(data)
+    formset = FormSet(data, instance=Course(), prefix=COMPONENTS_PREFIX)
     if request.method == "POST" and form.is_valid() & formset.is_valid():
         try:
             course = course_create(
@@ -102,8 +103,10 @@ def course_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.course_version(course)
     # The form gets its own copy: validating it writes the posted values onto its instance,
     # and the page's heading should keep showing the course as saved.
-    form = CourseForm(request.POST or None, instance=copy(course), initial={"version": version})
-    formset = FormSet(request.POST or None, instance=course, prefix=COMPONENTS_PREFIX)
+    # Bound on every POST, an empty one too: the version check below reports on the form.
+    data = request.POST if request.method == "POST" else None
+    form = CourseForm(data, instance=copy(course), initial={"version": version})
+    formset = FormSet(data, instance=course, prefix=COMPONENTS_PREFIX)
     if request.method == "POST":
         valid = form.is_valid() & formset.is_valid()
         try:
