@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from courses.models import Certification
@@ -38,7 +39,11 @@ if TYPE_CHECKING:
 STYLESHEET = "courses/certificate.css"
 TEMPLATE = "courses/certificate.html"
 
-_render_lock = threading.Lock()
+# Fontconfig, under WeasyPrint, is not thread-safe: one PDF at a time in a process
+# (certificates and the report PDFs of peacecentre/reports/builders/pdf.py share this lock).
+render_lock = threading.Lock()
+# The languages a certificate is printed in (issue 7): English, the UN's, and Russian.
+CERTIFICATE_LANGUAGES = ("en", "ru")
 
 
 def centre_name() -> str:
@@ -85,20 +90,34 @@ def certificate_html(*, certification: Certification, verify_url: str) -> str:
     )
 
 
-def certificate_pdf(*, certification: Certification, verify_url: str) -> bytes:
+def certificate_pdf(
+    *, certification: Certification, verify_url: str, language: str | None = None
+) -> bytes:
     """The certificate of `certification` as a one-page A4 landscape PDF; a revoked
     certification carries a diagonal REVOKED watermark. `verify_url` is what the QR code
-    opens and is printed under it: pass certificate_verify_url(...)."""
+    opens and is printed under it: pass certificate_verify_url(...). `language` is one of
+    CERTIFICATE_LANGUAGES (default: the active language when it is one, else English)."""
     from weasyprint import HTML  # imported on first use: it takes a second to load
 
-    html = certificate_html(certification=certification, verify_url=verify_url)
-    with _render_lock:
+    language = language or certificate_language(translation.get_language())
+    if language not in CERTIFICATE_LANGUAGES:
+        raise ValueError(f"certificates are printed in {CERTIFICATE_LANGUAGES}, not {language}")
+    with translation.override(language):
+        html = certificate_html(certification=certification, verify_url=verify_url)
+    with render_lock:
         stylesheet, font_config = _stylesheet()
-        document = HTML(string=html, base_url=_static_base_url(), url_fetcher=_fetcher())
+        document = HTML(string=html, base_url=_static_base_url(), url_fetcher=static_fetcher())
         return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
 
 
-def _fetcher():
+def certificate_language(language: str | None) -> str:
+    """The certificate language closest to `language`: itself when certificates are printed
+    in it, else English (a Kazakh-speaking user's certificate is printed in English unless
+    they ask for Russian)."""
+    return language if language in CERTIFICATE_LANGUAGES else CERTIFICATE_LANGUAGES[0]
+
+
+def static_fetcher():
     """WeasyPrint's URL fetcher limited to the project's static folders: a certificate never
     reaches another host and a template cannot read other files of the machine. A file it
     cannot load stops the render rather than printing a certificate without its font."""
@@ -131,7 +150,7 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     if path is None:
         raise ImproperlyConfigured(f"The certificate stylesheet {STYLESHEET} is missing.")
     font_config = FontConfiguration()
-    stylesheet = CSS(filename=path, url_fetcher=_fetcher(), font_config=font_config)
+    stylesheet = CSS(filename=path, url_fetcher=static_fetcher(), font_config=font_config)
     return stylesheet, font_config
 
 

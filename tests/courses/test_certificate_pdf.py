@@ -17,11 +17,11 @@ from pypdf import PdfReader
 
 from courses.models import Certification, Course
 from courses.services.certificates import (
-    _fetcher,
     certificate_html,
     certificate_pdf,
     certificate_qr_svg,
     certificate_verify_url,
+    static_fetcher,
 )
 from peacecentre.roles import Role
 from tests import factories
@@ -271,14 +271,14 @@ def test_the_verification_url_comes_from_the_request_or_from_site_url(rf, settin
 )
 def test_the_renderer_loads_nothing_but_static_files(url):
     with pytest.raises(ValueError, match=r"may only load static files|disallowed protocol"):
-        _fetcher().fetch(url)
+        static_fetcher().fetch(url)
 
 
 def test_the_renderer_loads_the_vendored_font():
     from django.contrib.staticfiles import finders
 
     path = finders.find("fonts/pt-serif/pt-serif-latin-400-normal.woff")
-    response = _fetcher().fetch(f"file://{path}")
+    response = static_fetcher().fetch(f"file://{path}")
     try:
         assert response.read(4) == b"wOFF"
     finally:
@@ -307,7 +307,7 @@ def test_registrars_and_administrators_download_any_certificate(client, request,
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="UNSOC-2026-0007.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="UNSOC-2026-0007-en.pdf"'
     assert "no-store" in response["Cache-Control"]
     assert response.content.startswith(b"%PDF-")
     # The QR code and the printed address point at this server's verification page.
@@ -382,3 +382,39 @@ def test_the_download_costs_the_same_queries_with_3_or_30_certifications(
     assert Certification.objects.count() == 31
     assert small == large
     assert large <= 6  # session, user, roles (+ commanded units), the certification
+
+
+# --- English or Russian ---------------------------------------------------------------------
+
+
+def test_the_certificate_prints_in_russian_when_asked(client, registrar):
+    certification = make_certification()
+    client.force_login(registrar)
+    english = client.get(pdf_url(certification), {"language": "en"})
+    russian = client.get(pdf_url(certification), {"language": "ru"})
+    assert russian.status_code == 200
+    assert russian["Content-Language"] == "ru"
+    assert russian["Content-Disposition"] == 'attachment; filename="UNSOC-2026-0007-ru.pdf"'
+    english_text, russian_text = text_of(english.content), text_of(russian.content)
+    assert "This is to certify that" in english_text
+    assert "certify" not in russian_text
+    assert "СЕРТИФИКАТ" in russian_text.upper()  # the title, upper-cased by the style sheet
+    # The facts are the same in both: the number and the holder's name.
+    for text in (english_text, russian_text):
+        assert certification.number in text
+
+
+@pytest.mark.parametrize(("language", "printed"), [("ru", "ru"), ("kk", "en"), ("en", "en")])
+def test_by_default_the_certificate_is_in_the_readers_language_or_english(
+    client, registrar, language, printed
+):
+    registrar.language = language
+    registrar.save()
+    client.force_login(registrar)
+    response = client.get(pdf_url(make_certification()))
+    assert response["Content-Language"] == printed
+
+
+def test_a_language_certificates_are_not_printed_in_is_refused(client, registrar):
+    client.force_login(registrar)
+    assert client.get(pdf_url(make_certification()), {"language": "kk"}).status_code == 404

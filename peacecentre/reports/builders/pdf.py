@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from courses.services.certificates import _fetcher, _render_lock, centre_name
+from courses.services.certificates import centre_name, render_lock, static_fetcher
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -51,9 +51,9 @@ def render_pdf(template: str, context: dict[str, Any], *, footer: str) -> bytes:
             ),
         },
     )
-    with _render_lock:
+    with render_lock:
         fonts, font_config = _fonts()
-        document = HTML(string=html, base_url=_static_base_url(), url_fetcher=_fetcher())
+        document = HTML(string=html, base_url=_static_base_url(), url_fetcher=static_fetcher())
         return document.write_pdf(stylesheets=[fonts], font_config=font_config)
 
 
@@ -74,7 +74,7 @@ def _fonts() -> tuple[CSS, FontConfiguration]:
     stylesheet = CSS(
         string=render_to_string(FONTS_STYLESHEET),
         base_url=_static_base_url(),
-        url_fetcher=_fetcher(),
+        url_fetcher=static_fetcher(),
         font_config=font_config,
     )
     return stylesheet, font_config
