@@ -144,7 +144,7 @@ def test_attendance_scores_finalise_certificate_and_verification(
     with page.expect_download() as download_info:
         page.get_by_test_id("certificate-pdf").click()
     download = download_info.value
-    assert download.suggested_filename == f"{certification.number}.pdf"
+    assert download.suggested_filename == f"{certification.number}-en.pdf"  # in English
     with open(download.path(), "rb") as pdf:
         text = PdfReader(io.BytesIO(pdf.read())).pages[0].extract_text()
     assert certification.number in text
