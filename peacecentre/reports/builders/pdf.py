@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 PDF_CONTENT_TYPE = "application/pdf"
-FONTS_STYLESHEET = "reports/pdf/fonts.css"  # a template: its URLs are relative to static/
-FONT_FILE = "fonts/pt-serif/OFL.txt"  # any file of the font folder, to find static/
+# PT Serif's faces, shared with the certificate; also how static/ is found (three levels up).
+FONTS_STYLESHEET = "fonts/pt-serif/pt-serif.css"
 
 
 def render_pdf(template: str, context: dict[str, Any], *, footer: str) -> bytes:
@@ -72,8 +72,7 @@ def _fonts() -> tuple[CSS, FontConfiguration]:
 
     font_config = FontConfiguration()
     stylesheet = CSS(
-        string=render_to_string(FONTS_STYLESHEET),
-        base_url=_static_base_url(),
+        filename=_static_file(FONTS_STYLESHEET),
         url_fetcher=static_fetcher(),
         font_config=font_config,
     )
@@ -83,9 +82,13 @@ def _fonts() -> tuple[CSS, FontConfiguration]:
 atexit.register(_fonts.cache_clear)
 
 
+def _static_file(name: str) -> str:
+    found = finders.find(name)
+    if found is None:
+        raise ImproperlyConfigured(f"The report PDFs' {name} is missing from static/.")
+    return found
+
+
 @cache
 def _static_base_url() -> str:
-    found = finders.find(FONT_FILE)
-    if found is None:
-        raise ImproperlyConfigured(f"The report font {FONT_FILE} is missing.")
-    return Path(found).resolve().parent.parent.parent.as_uri() + "/"
+    return Path(_static_file(FONTS_STYLESHEET)).resolve().parent.parent.parent.as_uri() + "/"
