@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from peacecentre.roles import Role, commanded_units, has_role, sees_everything, units_for
+from personnel.models import Unit
 
 if TYPE_CHECKING:
     from peacecentre.models import User
@@ -65,3 +68,34 @@ def scope_user(parameters: Mapping[str, Any]) -> User:
 def in_language(parameters: Mapping[str, Any]):
     """A context manager: the requester's language while the file is written."""
     return translation.override(parameters.get("language") or None)
+
+
+# Who may ask for a report over a unit (or their whole scope): the gender balance and the
+# certifications lapsing.
+UNIT_REPORT_REQUESTERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)
+
+
+def unit_in_scope(user: User, data: Mapping[str, Any]) -> Unit | None:
+    """The optional `unit` of a unit report request, within `user`'s scope (None: their whole
+    scope). Raises PermissionDenied for a role that may not ask or a unit outside the scope,
+    ValidationError for a bad id."""
+    if not has_role(user, *UNIT_REPORT_REQUESTERS):
+        raise PermissionDenied
+    unit = object_param(data, "unit", queryset=Unit.objects.all(), label=_("Unit"), required=False)
+    if unit is not None and not units_for(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    return unit
+
+
+def unit_report_covers(user: User, parameters: Mapping[str, Any]) -> bool:
+    """Whether `user` may have a unit report: registrars and administrators always; a commander
+    when the unit is one they command or under one; a report over the requester's whole scope
+    (no unit) only its requester (one commanding no unit gets an empty file)."""
+    if sees_everything(user):
+        return True
+    if not has_role(user, Role.COMMANDER):
+        return False
+    unit = parameters.get("unit")
+    if unit is None:
+        return parameters.get("scope_user") == user.pk
+    return commanded_units(user).filter(pk=unit).exists()

@@ -29,10 +29,11 @@ from peacecentre.reports.builders.parameters import (
     object_param,
     requester_parameters,
     scope_user,
+    unit_in_scope,
+    unit_report_covers,
 )
 from peacecentre.reports.builders.tables import XLSX_CONTENT_TYPE, xlsx_bytes
 from peacecentre.reports.models import ReportFormat, ReportKindCode
-from peacecentre.roles import Role, commanded_units, has_role, sees_everything, units_for
 from personnel.models import Unit
 
 from .base import BuiltReport, Progress, ReportKind, register
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from peacecentre.models import User
 
 WITHIN_DAYS = 90
-REQUESTERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)
 SCOPE_PARAMETERS = (
     (gettext_lazy("Unit"), Unit, "unit"),
     (gettext_lazy("Course"), Course, "course"),
@@ -115,11 +115,7 @@ class CertificationsLapsingReport(ReportKind):
     formats = (ReportFormat.XLSX,)
 
     def clean(self, user: User, data: Mapping[str, Any]) -> dict[str, Any]:
-        if not has_role(user, *REQUESTERS):
-            raise PermissionDenied
-        unit = object_param(
-            data, "unit", queryset=Unit.objects.all(), label=_("Unit"), required=False
-        )
+        unit = unit_in_scope(user, data)
         course = object_param(
             data, "course", queryset=Course.objects.all(), label=_("Course"), required=False
         )
@@ -130,8 +126,6 @@ class CertificationsLapsingReport(ReportKind):
             label=_("Certification type"),
             required=False,
         )
-        if unit is not None and not units_for(user).filter(pk=unit.pk).exists():
-            raise PermissionDenied
         parameters = {
             "unit": unit.pk if unit else None,
             "course": course.pk if course else None,
@@ -143,16 +137,7 @@ class CertificationsLapsingReport(ReportKind):
         return parameters
 
     def covers(self, user: User, parameters: Mapping[str, Any]) -> bool:
-        if sees_everything(user):
-            return True
-        if not has_role(user, Role.COMMANDER):
-            return False
-        unit = parameters.get("unit")
-        if unit is None:
-            # The requester's whole scope, theirs alone (one commanding no unit gets an empty
-            # file: nothing to see, and no query on the page that offers it).
-            return parameters.get("scope_user") == user.pk
-        return commanded_units(user).filter(pk=unit).exists()
+        return unit_report_covers(user, parameters)
 
     def title(self, parameters: Mapping[str, Any]) -> str:
         parts = [

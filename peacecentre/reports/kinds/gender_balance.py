@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from peacecentre.reports.builders.parameters import (
     in_language,
-    object_param,
     requester_parameters,
     scope_user,
+    unit_in_scope,
+    unit_report_covers,
 )
 from peacecentre.reports.builders.tables import (
     CSV_CONTENT_TYPE,
@@ -33,7 +34,6 @@ from peacecentre.reports.builders.tables import (
     xlsx_bytes,
 )
 from peacecentre.reports.models import ReportFormat, ReportKindCode
-from peacecentre.roles import Role, commanded_units, has_role, sees_everything, units_for
 from personnel.models import Unit
 from personnel.selectors.gender import GenderBalance, gender_balance
 
@@ -42,7 +42,6 @@ from .base import BuiltReport, Progress, ReportKind, register
 if TYPE_CHECKING:
     from peacecentre.models import User
 
-REQUESTERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)
 SCOPE_PARAMETERS = ((gettext_lazy("Unit"), Unit, "unit"),)
 
 
@@ -90,29 +89,14 @@ class GenderBalanceReport(ReportKind):
     )
 
     def clean(self, user: User, data: Mapping[str, Any]) -> dict[str, Any]:
-        if not has_role(user, *REQUESTERS):
-            raise PermissionDenied
-        unit = object_param(
-            data, "unit", queryset=Unit.objects.all(), label=_("Unit"), required=False
-        )
-        if unit is not None and not units_for(user).filter(pk=unit.pk).exists():
-            raise PermissionDenied
+        unit = unit_in_scope(user, data)
         parameters = {"unit": unit.pk if unit else None, **requester_parameters(user)}
         if not self.covers(user, parameters):
             raise PermissionDenied
         return parameters
 
     def covers(self, user: User, parameters: Mapping[str, Any]) -> bool:
-        if sees_everything(user):
-            return True
-        if not has_role(user, Role.COMMANDER):
-            return False
-        unit = parameters.get("unit")
-        if unit is None:
-            # The requester's whole scope, theirs alone (one commanding no unit gets an empty
-            # file: nothing to see, and no query on the page that offers it).
-            return parameters.get("scope_user") == user.pk
-        return commanded_units(user).filter(pk=unit).exists()
+        return unit_report_covers(user, parameters)
 
     def title(self, parameters: Mapping[str, Any]) -> str:
         unit = None
