@@ -19,9 +19,10 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
 
-    # Roles and their flags are audited; the password hash and sign-ins are not history.
+    # Roles and their flags are audited; the password hash, sign-ins and the interface
+    # language (a preference, not access) are not history.
     history = ChangeOnlyHistoricalRecords(
-        excluded_fields=["password", "last_login"], m2m_fields=["groups"]
+        excluded_fields=["password", "last_login", "language"], m2m_fields=["groups"]
     )
 
     class Meta(AbstractUser.Meta):

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from courses.grading import standing_of, weekdays
@@ -349,7 +350,11 @@ def simulate(
                 **nomination(person),
             )
             enrolment._history_user = registrar
-            enrolment._history_date = at(cohort.starts_on - dt.timedelta(days=21), 10)
+            # Enrolled three weeks before the start, or today for a cohort starting sooner:
+            # never a history dated in the future.
+            enrolment._history_date = min(
+                at(cohort.starts_on - dt.timedelta(days=21), 10), timezone.now()
+            )
             if run.phase == FUTURE and index >= cohort.capacity:
                 enrolment.status = Enrolment.Status.WAITLISTED
                 enrolment.waitlist_position = index - cohort.capacity + 1
@@ -382,7 +387,9 @@ def withdraw_cancelled(ctx: DemoContext, run: CohortRun, training: Training) -> 
             **nomination(person),
         )
         enrolment._history_user = ctx.users["registrar"]
-        enrolment._history_date = at(run.cohort.starts_on - dt.timedelta(days=30), 10)
+        enrolment._history_date = min(
+            at(run.cohort.starts_on - dt.timedelta(days=30), 10), timezone.now()
+        )
         training.enrolments.append(enrolment)
 
 

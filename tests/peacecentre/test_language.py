@@ -1,9 +1,12 @@
 """The interface language: chosen per user (kept on the user) or, before signing in, by the
 language cookie; pages say which language they speak."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import formats, translation
 
 from peacecentre.roles import Role
 from tests import factories
@@ -82,3 +85,17 @@ def test_the_menu_offers_every_language_in_its_own_name(client, officer):
         assert f'data-testid="language-{code}"' in body
     assert "Русский" in body
     assert "Қазақ" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "number"),
+    [
+        ("en", "2026-12-05", "1\u00a0234.5"),
+        ("ru", "05.12.2026", "1\u00a0234,5"),
+        ("kk", "05.12.2026", "1\u00a0234,5"),
+    ],
+)
+def test_dates_and_numbers_follow_the_language(language, day, number):
+    with translation.override(language):
+        assert formats.date_format(dt.date(2026, 12, 5), "SHORT_DATE_FORMAT") == day
+        assert formats.number_format(1234.5, decimal_pos=1, force_grouping=True) == number
