@@ -29,3 +29,26 @@ def test_broker_is_the_configured_one():
 
     expected = os.environ.get("CELERY_BROKER_URL", "filesystem://")
     assert app.conf.broker_url == expected
+
+
+OUR_APPS = ("peacecentre", "courses", "personnel", "notifications", "reports")
+
+
+def test_every_task_of_ours_has_its_own_time_limits():
+    """A stuck task never holds a worker forever: each of ours names a hard and a soft limit
+    (beside the global CELERY_TASK_TIME_LIMIT), the soft one first."""
+    app.loader.import_default_modules()
+    ours = {name: task for name, task in app.tasks.items() if name.split(".")[0] in OUR_APPS}
+    assert len(ours) >= 12, sorted(ours)
+    for name, task in ours.items():
+        assert task.time_limit, f"{name} has no time limit"
+        assert task.soft_time_limit, f"{name} has no soft time limit"
+        assert task.soft_time_limit < task.time_limit, name
+
+
+def test_report_tasks_survive_a_worker_that_dies():
+    """Acknowledged after the work, and requeued when the worker process is lost."""
+    app.loader.import_default_modules()
+    build = app.tasks["reports.build_report"]
+    assert build.acks_late is True
+    assert build.reject_on_worker_lost is True
