@@ -1,16 +1,13 @@
 /* Attendance of one day: the bulk buttons set the marks on the page (nothing is saved until
    "Save the day"; without JavaScript they post and save instead). Changed rows are tinted
-   and counted; leaving with unsaved changes asks first. */
+   and counted, and leaving with unsaved changes asks first (unsaved-changes.js). */
 (function (script) {
   const form = document.getElementById("attendance-form");
   if (!form) return;
   const groups = Array.from(form.querySelectorAll("[role=radiogroup]"));
-  const badge = document.getElementById("attendance-unsaved");
   const selectAll = document.getElementById("select-all");
   const boxes = Array.from(form.querySelectorAll("input[name=selected]"));
-  const unsaved = script.dataset.unsaved;
   const pickFirst = script.dataset.pickFirst;
-  let submitting = false;
 
   function markOf(group) {
     const checked = group.querySelector("input:checked");
@@ -20,20 +17,13 @@
     const radio = group.querySelector('input[value="' + value + '"]');
     if (radio) radio.checked = true;
   }
-  function changedCount() {
-    let count = 0;
-    for (const group of groups) {
-      const changed = markOf(group) !== group.dataset.saved;
-      group.closest("tr").classList.toggle("pc-changed", changed);
-      if (changed) count += 1;
-    }
-    return count;
-  }
-  function refresh() {
-    const count = changedCount();
-    badge.textContent = unsaved + " " + count;
-    badge.classList.toggle("d-none", count === 0);
-  }
+  const refresh = window.peacecentre.trackUnsaved(form, {
+    items: groups,
+    isChanged: function (group) { return markOf(group) !== group.dataset.saved; },
+    tinted: function (group) { return group.closest("tr"); },
+    badge: document.getElementById("attendance-unsaved"),
+    label: script.dataset.unsaved,
+  });
   form.addEventListener("change", function (event) {
     if (event.target === selectAll) {
       for (const box of boxes) box.checked = selectAll.checked;
@@ -54,9 +44,4 @@
     }
     refresh();
   });
-  form.addEventListener("submit", function () { submitting = true; });
-  window.addEventListener("beforeunload", function (event) {
-    if (!submitting && changedCount() > 0) { event.preventDefault(); event.returnValue = ""; }
-  });
-  refresh();
 })(document.currentScript);
