@@ -37,6 +37,10 @@ def _nomination_fieldset() -> Div:
     )
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *countries]
+
+
 class NominationFields(forms.Form):
     """Filled in, every candidate is recorded as nominated (no seat until approved).
     Partner countries' nationals are nominated in any case."""
@@ -44,7 +48,8 @@ class NominationFields(forms.Form):
     nominating_country = forms.ChoiceField(
         label=_("Nominating country"),
         required=False,
-        choices=[("", "—"), *countries],
+        # A callable: the countries' names are read in the language of each request.
+        choices=_country_choices,
     )
     nominating_party = forms.CharField(
         label=_("Nominated by"),
@@ -164,7 +169,7 @@ class EnrolApplyForm(NominationFields):
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
     source = forms.ChoiceField(choices=SOURCES, widget=forms.HiddenInput)
     nominating_country = forms.ChoiceField(
-        choices=[("", ""), *countries], widget=forms.HiddenInput, required=False
+        choices=_country_choices, widget=forms.HiddenInput, required=False
     )
     nominating_party = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
