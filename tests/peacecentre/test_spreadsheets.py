@@ -262,3 +262,12 @@ def test_xlsx_export_stores_formula_like_text_as_quoted_text():
 def test_formula_cells_are_counted_in_the_columns_read(columns, message):
     with pytest.raises(ValidationError, match=message):
         spreadsheets.read_table(upload(hostile.formula_cells(columns), "p.xlsx"), required=columns)
+
+
+def test_the_streamed_report_workbook_quotes_formula_like_headers_and_cells():
+    from peacecentre.reports.kinds.readiness_matrix import xlsx_bytes
+
+    content = xlsx_bytes([("Readiness", ["Name", "@Medical"], [["=1+2", "met"], ["Abenov", 5]])])
+    sheet = load_workbook(io.BytesIO(content)).active
+    quoted = {c.coordinate: (c.value, c.data_type) for row in sheet for c in row if c.quotePrefix}
+    assert quoted == {"B1": ("@Medical", "s"), "A2": ("=1+2", "s")}

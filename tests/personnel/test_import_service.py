@@ -625,6 +625,7 @@ def test_formula_like_values_are_stored_verbatim_and_exported_as_text(registrar,
     )
     cell = workbook.active["A2"]
     assert (cell.value, cell.data_type) == (person.last_name, "s")  # text, not a formula
+    assert cell.quotePrefix
 
 
 def test_an_xlsx_formula_cell_is_refused_with_the_cell_named(registrar, register):
