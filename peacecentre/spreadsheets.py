@@ -4,7 +4,7 @@ Uploads: CSV in UTF-8 with or without a BOM, comma- or semicolon-separated, or t
 of an XLSX workbook; which of the two is decided by the content (a zip is a workbook), never by
 the file's name. Headers are matched without regard to case or surrounding spaces. Every
 problem is a ValidationError that names the file, the row, the column or the cell, and every
-file that cannot be read gets the same message (UNREADABLE), never a server error.
+file that cannot be read gets the same message (unreadable_file_error), never a server error.
 
 Reading is bounded in memory and time whatever the file claims (a hostile upload reaches the
 people import, the certification import and enrolment from a list):
@@ -63,7 +63,7 @@ MAX_ROWS = 20_000
 MAX_BLANK_ROWS = 50_000
 MAX_COLUMNS = 16_384  # Excel's own limit, column XFD
 MAX_ZIP_MEMBERS = 1_000  # a workbook has a dozen parts, a few hundred with many sheets
-# A 20,000-row, 13-column people workbook (1.3 MB) unpacks to 14.5 MB (measured); 64 MB leaves
+# A 20,000-row people workbook (1.1-1.3 MB) unpacks to 12.5-14.5 MB (measured); 64 MB leaves
 # room for wider sheets and bounds the time any sheet can take.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 # 20,000 rows of 25 distinct texts; a shared string costs 8 bytes here besides its own text.
@@ -74,7 +74,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip, or an empty one
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a legacy .xls, or a password-protected .xlsx
 _XML_CHUNK = 64 * 1024
-_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})[0-9]*")
+_CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})[0-9]*")
 _EXCEL_MAX_ROW = 1_048_576
 _EXCEL_MAX_CELL_CHARS = 32_767  # Excel holds no longer text in a cell
 _RELATIONSHIP_TYPE = "/relationships/"  # strict OOXML and transitional differ before it
@@ -130,7 +130,7 @@ class _View:
 
 # What a reader yields per row: its number, its kept non-blank cells by position (0-based),
 # and whether the row is blank within the view's width.
-RawRow = tuple[int, dict[int, str], bool]
+_RawRow = tuple[int, dict[int, str], bool]
 
 
 def read_table(
@@ -171,7 +171,7 @@ def read_table(
 
 
 def _tabulate(
-    rows: Iterator[RawRow],
+    rows: Iterator[_RawRow],
     view: _View,
     *,
     required: Sequence[str],
@@ -240,7 +240,7 @@ def _tabulate(
     )
 
 
-def _csv_rows(content: bytes, view: _View) -> Iterator[RawRow]:
+def _csv_rows(content: bytes, view: _View) -> Iterator[_RawRow]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -292,7 +292,7 @@ def _csv_rows(content: bytes, view: _View) -> Iterator[RawRow]:
         yield number, cells, blank
 
 
-def _xlsx_rows(content: bytes, view: _View) -> Iterator[RawRow]:
+def _xlsx_rows(content: bytes, view: _View) -> Iterator[_RawRow]:
     """The rows of the workbook's first worksheet, streamed; ValidationError when the workbook
     is unreadable, too large, or holds a formula in a column read."""
     try:
@@ -552,7 +552,7 @@ class _Sheet:
     styles: _Styles
     strings: _SharedStrings
 
-    def rows(self, view: _View) -> Iterator[RawRow]:
+    def rows(self, view: _View) -> Iterator[_RawRow]:
         """Stream the rows, each as it is parsed: no tree, nothing kept of a cell outside
         `view`, the declared dimension unread. Raises ValidationError at the end when a cell
         read holds a formula.
@@ -639,7 +639,7 @@ class _Sheet:
                     raise _Unreadable("a text longer than Excel's")
                 cell["pieces"].append(data)
 
-        def hand_over() -> Iterator[RawRow]:
+        def hand_over() -> Iterator[_RawRow]:
             nonlocal formula_count
             for number, cells, first, formulas_at in done:
                 for position in formulas_at:
@@ -687,7 +687,7 @@ class _Sheet:
 
 def _column_position(letters: str) -> int:
     position = 0
-    for letter in letters:
+    for letter in letters.upper():
         position = position * 26 + ord(letter) - 64
     return position - 1
 

@@ -18,7 +18,9 @@ import pytest
 from tests.peacecentre import hostile_spreadsheets as hostile
 
 MEMORY_LIMIT = 320 * 1024 * 1024
-READ_SECONDS = 10  # measured 0-4 s on a loaded 2-core machine; the child is killed at 120
+# CPU seconds per file (wall time on a shared CI machine says more about the neighbours):
+# measured at most 2 s; the child is killed after 300 s of wall time.
+READ_SECONDS = 10
 ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = """
@@ -33,7 +35,7 @@ from peacecentre.spreadsheets import read_table
 for path, required in json.loads(sys.argv[2]):
     with open(path, "rb") as stored:
         content = stored.read()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     try:
         # No extension: what the file is is decided by its content.
         table = read_table(SimpleUploadedFile("upload", content), required=required)
@@ -42,6 +44,10 @@ for path, required in json.loads(sys.argv[2]):
         result = {"code": error.code, "message": error.messages[0]}
     del content
     result["seconds"] = round(time.monotonic() - started, 2)
+    result["cpu"] = round(time.process_time() - cpu, 2)
+    with open("/proc/self/status") as status:  # VmHWM: this process's peak (ru_maxrss is not)
+        peak = next(line for line in status if line.startswith("VmHWM"))
+    result["peak_mb"] = int(peak.split()[1]) // 1024
     print(json.dumps(result), flush=True)
 """
 REQUIRED = ["service_number", "last_name"]
@@ -73,7 +79,10 @@ def hostile_results(tmp_path_factory) -> dict[str, dict]:
     for name, (build, _expected) in hostile.HOSTILE.items():
         (folder / name).write_bytes(build())
         files.append((folder / name, REQUIRED))
-    return dict(zip(hostile.HOSTILE, read_limited(files), strict=True))
+    results = dict(zip(hostile.HOSTILE, read_limited(files), strict=True))
+    for name, result in results.items():  # shown with -s: the figures behind READ_SECONDS
+        print(f"{name}: {result}")
+    return results
 
 
 def test_the_memory_limit_holds_in_the_child():
@@ -96,7 +105,7 @@ def test_a_hostile_file_ends_in_its_message_under_the_memory_limit(hostile_resul
     result = hostile_results[name]
     assert result.get("code") == code, result
     assert message in result["message"]
-    assert result["seconds"] < READ_SECONDS, result
+    assert result["cpu"] < READ_SECONDS, result
 
 
 def test_what_is_not_hostile_reads_under_the_same_limit(tmp_path):
@@ -115,5 +124,5 @@ def test_what_is_not_hostile_reads_under_the_same_limit(tmp_path):
     assert (dimension.get("rows"), dimension.get("last")) == (1, 1_048_576), dimension
     assert (wide.get("rows"), wide.get("last")) == (10_000, 10_001), wide
     assert (register.get("rows"), register.get("last")) == (20_000, 20_001), register
-    assert dimension["seconds"] < READ_SECONDS
-    assert wide["seconds"] < READ_SECONDS
+    assert dimension["cpu"] < READ_SECONDS
+    assert wide["cpu"] < READ_SECONDS
