@@ -174,7 +174,7 @@ def test_uploading_shows_the_preview_and_writes_nothing(client, registrar, catal
         (b"service_number,number\nKZ-1,X\n", "c.csv", "Required columns are missing"),
         (b"", "c.csv", "The submitted file is empty."),
         (b"service_number\n\xff\xfe\n", "c.csv", "is not UTF-8 text"),
-        (b"PK\x03\x04 not really a workbook", "c.xlsx", "not a readable Excel workbook"),
+        (b"PK\x03\x04 not really a workbook", "c.xlsx", "not a valid Excel workbook"),
         (b"a,b\n", "c.txt", "File extension \u201ctxt\u201d is not allowed"),
     ],
     ids=["missing-columns", "empty", "not-utf8", "broken-xlsx", "wrong-extension"],

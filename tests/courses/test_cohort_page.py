@@ -278,6 +278,7 @@ def test_xlsx_export_reads_back_with_text_not_formulas(client, registrar, export
     # A workbook keeps the text as a text cell (never a formula) rather than prefixing it.
     assert rows[1][1] == '=HYPERLINK("http://evil")'
     assert sheet["B2"].data_type == "s"
+    assert sheet["B2"].quotePrefix  # Excel keeps it text when the cell is edited
     rows[1][1] = EXPECTED_ROWS[1][1]
     assert rows == EXPECTED_ROWS
 

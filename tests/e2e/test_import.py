@@ -117,3 +117,33 @@ def test_registrar_fixes_a_file_and_imports_it(page, live_server, sign_in, scree
     assert someone.phone == "+7 701 555 0101"
     farrukh = Person.objects.get(service_number="TJ-E2E-002")
     assert (farrukh.nationality.code, farrukh.rank) == ("TJ", None)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_hostile_workbook_gets_its_message_on_the_form(
+    page, live_server, sign_in, screenshot, tmp_path, registrar, width
+):
+    """A 1.5 KB workbook claiming a million rows by 16,384 columns, and a workbook with
+    formula cells: the upload page again, each with its message under the file field."""
+    from personnel.services.imports import PEOPLE_REQUIRED
+    from tests.peacecentre import hostile_spreadsheets as hostile
+
+    registrar.set_password("peacekeeper-2026")
+    registrar.save()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(registrar.username, "peacekeeper-2026")
+    page.goto(f"{live_server.url}/personnel/import/")
+    files = [
+        (hostile.huge_dimension(), "Required columns are missing"),
+        (hostile.formula_cells(PEOPLE_REQUIRED), 'Cell B2 of sheet "People" and 1 other cell'),
+    ]
+    for index, (content, message) in enumerate(files):
+        path = tmp_path / f"people-{index}.xlsx"
+        path.write_bytes(content)
+        page.get_by_label("CSV or Excel file").set_input_files(str(path))
+        page.get_by_role("button", name="Upload and preview").click()
+        expect(page.locator(".invalid-feedback, .errorlist").first).to_contain_text(message)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"import-hostile-workbook-{width}")
+    assert Person.objects.count() == 0

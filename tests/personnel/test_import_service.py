@@ -625,14 +625,26 @@ def test_formula_like_values_are_stored_verbatim_and_exported_as_text(registrar,
     )
     cell = workbook.active["A2"]
     assert (cell.value, cell.data_type) == (person.last_name, "s")  # text, not a formula
+    assert cell.quotePrefix
 
 
-def test_an_xlsx_formula_cell_is_stored_as_its_text(registrar, register):
+def test_an_xlsx_formula_cell_is_refused_with_the_cell_named(registrar, register):
     cells = ["KZ-1", "", "=1+2", "Aliya", "", "F", "1990-05-17", "civilian"]
     content = people_xlsx([cells], columns=PEOPLE_COLUMNS[:8])
-    import_file, _preview = preview_of(content, registrar, "p.xlsx")
+    with pytest.raises(ValidationError) as refused:
+        upload(content, registrar, "p.xlsx")
+    assert refused.value.code == "formula"
+    assert 'Cell C2 of sheet "Sheet" holds a formula' in refused.value.messages[0]
+    assert ImportFile.objects.count() == 0
+    assert Person.objects.count() == 0
+
+
+def test_formula_like_text_typed_into_an_xlsx_cell_is_kept_as_text(registrar, register):
+    cells = ["KZ-1", "", "=1+2", "Aliya", "", "F", "1990-05-17", "civilian"]
+    response = spreadsheets.xlsx_response("p.xlsx", PEOPLE_COLUMNS[:8], [cells])
+    import_file, _preview = preview_of(response.content, registrar, "p.xlsx")
     apply(import_file, registrar)
-    assert Person.objects.get().last_name == "=1+2"
+    assert Person.objects.get().last_name == "=1+2"  # a string cell, never a formula
 
 
 def test_a_file_over_the_size_limit_is_refused_with_the_limit(registrar, register):

@@ -148,7 +148,7 @@ def test_uploading_shows_the_preview_and_writes_nothing(client, registrar, regis
         (b"service_number,last_name\nKZ-1,X\n", "people.csv", "Required columns are missing"),
         (b"", "people.csv", "The submitted file is empty."),
         (b"service_number\n\xff\xfe\n", "people.csv", "is not UTF-8 text"),
-        (b"PK\x03\x04 not really a workbook", "people.xlsx", "not a readable Excel workbook"),
+        (b"PK\x03\x04 not really a workbook", "people.xlsx", "not a valid Excel workbook"),
         (b"a,b\n", "people.txt", "File extension \u201ctxt\u201d is not allowed"),
     ],
     ids=["missing-columns", "empty", "not-utf8", "broken-xlsx", "wrong-extension"],

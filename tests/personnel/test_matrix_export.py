@@ -95,6 +95,7 @@ def test_xlsx_holds_the_same_rows(client, registrar, world):
     name = sheet.cell(row=2, column=header.index("Last name") + 1)
     assert name.value == "=HYPERLINK()"
     assert name.data_type == "s"
+    assert name.quotePrefix  # Excel keeps it text when the cell is edited
 
 
 def test_exports_are_not_paginated(client, registrar, tree, world):

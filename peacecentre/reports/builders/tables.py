@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from peacecentre.spreadsheets import XLSX_CONTENT_TYPE, csv_response, safe_cell, xlsx_workbook
+from peacecentre.spreadsheets import XLSX_CONTENT_TYPE, csv_response, xlsx_workbook
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -18,11 +18,11 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """The workbook's bytes. A header can hold names people typed (a component's), and
-    xlsx_workbook writes headers as given, so formula-like ones are escaped here."""
+    """The workbook's bytes. A header can hold names people typed (a component's): xlsx_workbook
+    stores formula-like ones as quote-prefixed text, as it does every cell."""
     buffer = io.BytesIO()
     title = re.sub(r"[\[\]:*?/\\]", "-", title).strip("'") or "Report"  # Excel refuses these
-    xlsx_workbook(title, [safe_cell(str(h)) for h in header], rows).save(buffer)
+    xlsx_workbook(title, header, rows).save(buffer)
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from peacecentre.reports.kinds import kind_for
 from peacecentre.reports.models import ReportFormat, ReportKindCode, ReportRequest
+from peacecentre.spreadsheets import FORMULA_STARTS
 from tests import factories
 from tests.personnel.matrix_support import build_tree
 
@@ -152,6 +153,7 @@ def test_the_workbook_lists_what_lapses_within_90_days_soonest_first(registrar, 
     assert rows[4][4] == "TESTTYPE Test type"
     hostile = next(c for c in sheet["A"] if c.value and HOSTILE in str(c.value))
     assert hostile.data_type == "s"  # text, never a formula
+    assert hostile.quotePrefix == hostile.value.startswith(FORMULA_STARTS)
 
 
 def test_a_commanders_workbook_holds_their_units_only(world):

@@ -20,6 +20,7 @@ from courses.models import AssessmentComponent, Attendance, Cohort
 from courses.selectors.standings import cohort_standings
 from peacecentre.reports.kinds import kind_for
 from peacecentre.reports.models import ReportFormat, ReportKindCode, ReportRequest
+from peacecentre.spreadsheets import FORMULA_STARTS
 from tests import factories
 from tests.courses.gradebook_support import (
     add_trainees,
@@ -191,6 +192,7 @@ def test_the_workbook_holds_the_gradebooks_standings(teacher, cohort):
     # The hostile name is text, never a formula.
     cell = next(c for c in sheet["A"] if c.value and HOSTILE in str(c.value))
     assert cell.data_type == "s"
+    assert cell.quotePrefix == cell.value.startswith(FORMULA_STARTS)
 
 
 def test_a_formula_like_component_name_is_escaped_in_the_header(teacher, cohort):
@@ -199,8 +201,9 @@ def test_a_formula_like_component_name_is_escaped_in_the_header(teacher, cohort)
     )
     built = KIND.build(params(teacher, cohort), ReportFormat.XLSX, no_progress)
     header = next(load_workbook(io.BytesIO(built.content)).active.iter_rows(max_row=1))
-    assert header[4].value == "'=1+2 (0-20, weight 40)"
+    assert header[4].value == "=1+2 (0-20, weight 40)"
     assert header[4].data_type == "s"
+    assert header[4].quotePrefix  # Excel keeps it text when the cell is edited
 
 
 def test_the_pdf_prints_the_same_results(registrar, cohort):

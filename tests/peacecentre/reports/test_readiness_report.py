@@ -78,6 +78,7 @@ def test_a_formula_like_text_is_stored_as_text(registrar, world):
     cells = [c for c in sheet["C"] if c.value == "=HYPERLINK(1)"]
     assert cells
     assert cells[0].data_type == "s"
+    assert cells[0].quotePrefix  # Excel keeps it text when the cell is edited
 
 
 # --- who may request ---------------------------------------------------------------------
