@@ -183,7 +183,7 @@ def commanded_units(user: User) -> QuerySet[Unit]:
 # An instructor's trainees: the people of a cohort they teach who are, were or wait to be in its
 # class. Nominations (waiting for the registrar's decision, or declined) are the registrar's:
 # an instructor has no need to know who was put forward. Enrolment.Status values
-# (tests/peacecentre/test_roles.py keeps them in step).
+# (tests/personnel/test_personal_records.py keeps them in step).
 TRAINEE_STATUSES = ("enrolled", "waitlisted", "passed", "failed", "withdrawn")
 
 
