@@ -254,3 +254,18 @@ def test_the_instructors_person_page_reads_no_records_and_stays_flat(client, wor
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     for table in ("personnel_passport", "personnel_medicalclearance", "personnel_deployment"):
         assert table not in sql, table
+
+
+def test_finalising_counts_the_nominations_it_declines_without_naming_them(
+    client, world, instructor, administrator
+):
+    url = instructor_pages(world)["finalise"]
+    client.force_login(instructor)
+    html = text_of(client.get(url))
+    assert 'data-testid="pending"' in html
+    assert "1 nomination (declined)" in html
+    assert "Nominova" not in html
+    client.force_login(administrator)
+    html = text_of(client.get(url))
+    assert "Nominova" in html
+    assert "nomination (declined)" not in html
