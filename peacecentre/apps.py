@@ -14,6 +14,7 @@ class PeacecentreConfig(AppConfig):
     verbose_name = _("Peace Operations Centre")
 
     def ready(self) -> None:
+        from . import security  # noqa: F401  (connects the failed sign-in count per address)
         from .celery import ensure_filesystem_broker_folders
 
         # The web process sends tasks too, so the broker's folders must exist for it as well.

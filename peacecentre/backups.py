@@ -22,7 +22,8 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,18 @@ def _folder_is_empty(folder: Path) -> bool:
 # Backup ------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _owner_only_files() -> Iterator[None]:
+    """Every file and folder made meanwhile (ours, pg_dump's, tar's) is created readable by its
+    owner only (umask 077), never group- or world-readable even for a moment: backups hold
+    personal data. The umask is the process's: the backup command runs alone in its process."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup_create(
     *,
     output: Path,
@@ -240,33 +253,32 @@ def backup_create(
     if folder.exists():
         raise BackupError(_("%(folder)s exists already.") % {"folder": folder})
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(mode=0o700)  # personal data: readable by the backup's owner only
-    try:
-        # The database first, then the files: a file uploaded meanwhile is an unused extra in
-        # the archive, whereas the other order could leave rows naming files never archived.
-        dump = _dump(database, partial)
-        migrations = _applied_migrations(
-            {**database, "NAME": str(dump)} if vendor == SQLITE else database
-        )
-        media_files = _archive_media(media_root, partial / MEDIA_ARCHIVE)
-        manifest = {
-            "format": FORMAT_VERSION,
-            "created_at": now.isoformat(),
-            "database": {"vendor": vendor, "name": Path(database["NAME"]).name},
-            "migrations": migrations,
-            "media": {"files": media_files},
-            "files": {
-                path.name: {"size": path.stat().st_size, "sha256": _sha256(path)}
-                for path in (dump, partial / MEDIA_ARCHIVE)
-            },
-        }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        for path in partial.iterdir():
-            path.chmod(0o600)
-        partial.rename(folder)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+    with _owner_only_files():
+        partial.mkdir(mode=0o700)
+        try:
+            # The database first, then the files: a file uploaded meanwhile is an unused extra in
+            # the archive, whereas the other order could leave rows naming files never archived.
+            dump = _dump(database, partial)
+            migrations = _applied_migrations(
+                {**database, "NAME": str(dump)} if vendor == SQLITE else database
+            )
+            media_files = _archive_media(media_root, partial / MEDIA_ARCHIVE)
+            manifest = {
+                "format": FORMAT_VERSION,
+                "created_at": now.isoformat(),
+                "database": {"vendor": vendor, "name": Path(database["NAME"]).name},
+                "migrations": migrations,
+                "media": {"files": media_files},
+                "files": {
+                    path.name: {"size": path.stat().st_size, "sha256": _sha256(path)}
+                    for path in (dump, partial / MEDIA_ARCHIVE)
+                },
+            }
+            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            partial.rename(folder)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
     removed = backup_prune(output=output, keep=keep) if keep else []
     return BackupResult(folder=folder, manifest=manifest, removed=removed)
 

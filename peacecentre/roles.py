@@ -3,8 +3,12 @@
 Roles are auth groups created by a data migration (peacecentre/migrations/0002_roles.py). A
 user may hold several roles. Scope:
 - registrars and administrators see the whole register and every cohort;
-- an instructor sees the cohorts they teach (Cohort.instructors);
+- an instructor sees the cohorts they teach (Cohort.instructors) and, of the people in them,
+  their trainees (TRAINEE_STATUSES): name, rank, unit, service number and training record;
 - a commander sees the people of the units they command and of every unit under them.
+A person's personal records (date of birth, e-mail, phone, passport, medical clearance and
+the other qualification documents, deployments, readiness) are for registrars, administrators
+and the person's commanders only (personal_records_for): an instructor teaches, and needs none.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from courses.models import Cohort
+    from courses.models import Cohort, Enrolment
     from peacecentre.models import User
     from personnel.models import Person, Unit
 
@@ -176,9 +180,17 @@ def commanded_units(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(under_any)
 
 
+# An instructor's trainees: the people of a cohort they teach who are, were or wait to be in its
+# class. Nominations (waiting for the registrar's decision, or declined) are the registrar's:
+# an instructor has no need to know who was put forward. Enrolment.Status values
+# (tests/personnel/test_personal_records.py keeps them in step).
+TRAINEE_STATUSES = ("enrolled", "waitlisted", "passed", "failed", "withdrawn")
+
+
 def people_for(user: User) -> QuerySet[Person]:
-    """People `user` may see: everyone for registrars and administrators; a commander's
-    subtree; an instructor's trainees (any enrolment in a cohort they teach)."""
+    """People `user` may see (name, rank, unit, service number, training record): everyone
+    for registrars and administrators; a commander's subtree; an instructor's trainees
+    (enrolments_for). Their personal records: personal_records_for."""
     from personnel.models import Person
 
     if sees_everything(user):
@@ -187,8 +199,45 @@ def people_for(user: User) -> QuerySet[Person]:
     if has_role(user, Role.COMMANDER):
         visible |= Q(unit__in=units_for(user))
     if has_role(user, Role.INSTRUCTOR):
-        visible |= Q(enrolments__cohort__in=cohorts_for(user))
+        visible |= Q(pk__in=enrolments_for(user).values("person_id"))
     return Person.objects.filter(pk__in=Person.objects.filter(visible).values("pk"))
+
+
+def personal_records_for(user: User) -> QuerySet[Person]:
+    """People whose personal records `user` may read (date of birth, e-mail, phone, passport,
+    medical clearance and the other qualification documents, deployments, readiness):
+    everyone for registrars and administrators; a commander's subtree; nobody for anyone
+    else, instructors included."""
+    from personnel.models import Person
+
+    if sees_everything(user):
+        return Person.objects.all()
+    return Person.objects.filter(unit__in=commanded_units(user))
+
+
+def enrolment_statuses_for(user: User) -> tuple[str, ...]:
+    """The enrolment statuses whose people `user` sees in the cohorts they open: every one for
+    registrars and administrators; TRAINEE_STATUSES for an instructor; none otherwise."""
+    from courses.models import Enrolment
+
+    if sees_everything(user):
+        return tuple(Enrolment.Status.values)
+    if has_role(user, Role.INSTRUCTOR):
+        return TRAINEE_STATUSES
+    return ()
+
+
+def enrolments_for(user: User) -> QuerySet[Enrolment]:
+    """Enrolments `user` sees in the cohorts they open (cohorts_for), of the statuses
+    enrolment_statuses_for allows: all for registrars and administrators, an instructor's
+    trainees in the cohorts they teach, none otherwise."""
+    from courses.models import Enrolment
+
+    if sees_everything(user):
+        return Enrolment.objects.all()
+    return Enrolment.objects.filter(
+        cohort__in=cohorts_for(user), status__in=enrolment_statuses_for(user)
+    )
 
 
 def cohorts_for(user: User) -> QuerySet[Cohort]:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from courses.models import Cohort, Enrolment
 from courses.services.enrolment import ENROLLING_STATUSES, Candidate
-from peacecentre.roles import cohorts_for
+from peacecentre.roles import cohorts_for, enrolment_statuses_for, enrolments_for
 from personnel.models import Person, Unit
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class CohortPage:
     waitlist: list[Enrolment] = field(default_factory=list)  # by position
     nominations: list[Enrolment] = field(default_factory=list)
     departed: list[Enrolment] = field(default_factory=list)  # withdrawn and declined
+    shows_nominations: bool = True  # False: the user may not see who was nominated
 
     @property
     def seated(self) -> int:
@@ -67,17 +68,23 @@ def cohorts_visible(*, user: User) -> QuerySet[Cohort]:
     return cohorts_for(user).select_related("course").prefetch_related("instructors")
 
 
-def _enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(cohort=cohort).select_related(
-        "person__rank", "person__unit", "created_by"
+def _enrolments(cohort: Cohort, user: User) -> QuerySet[Enrolment]:
+    return (
+        enrolments_for(user)
+        .filter(cohort=cohort)
+        .select_related("person__rank", "person__unit", "created_by")
     )
 
 
-def cohort_page(*, cohort: Cohort) -> CohortPage:
-    """Roster (by name), waitlist (by position), nominations, and those who left: one query
-    for all of them."""
-    page = CohortPage(cohort=cohort)
-    enrolments = _enrolments(cohort).order_by(
+def cohort_page(*, cohort: Cohort, user: User) -> CohortPage:
+    """Roster (by name), waitlist (by position), nominations, and those who left, as far as
+    `user` may see them (peacecentre.roles.enrolments_for: an instructor sees no nominations):
+    one query for all of them."""
+    page = CohortPage(
+        cohort=cohort,
+        shows_nominations=Enrolment.Status.NOMINATED in enrolment_statuses_for(user),
+    )
+    enrolments = _enrolments(cohort, user).order_by(
         "waitlist_position", "person__last_name", "person__first_name", "pk"
     )
     for enrolment in enrolments:
@@ -101,10 +108,11 @@ def cohort_seat_counts(*, cohort: Cohort) -> dict[str, int]:
     return {**counts, "free": max(0, cohort.capacity - counts["seated"])}
 
 
-def cohort_roster_rows(*, cohort: Cohort) -> list[list[Any]]:
+def cohort_roster_rows(*, cohort: Cohort, user: User) -> list[list[Any]]:
     """The roster export's rows, in ROSTER_COLUMNS order: the seated by name, then the
-    waitlist by position, then the nominations. Withdrawn and declined people are left out."""
-    page = cohort_page(cohort=cohort)
+    waitlist by position, then the nominations (for those who may see them, as on the page).
+    Withdrawn and declined people are left out."""
+    page = cohort_page(cohort=cohort, user=user)
     rows = []
     for enrolment in [*page.roster, *page.waitlist, *page.nominations]:
         person = enrolment.person

@@ -25,7 +25,7 @@ from courses.models import (
     Enrolment,
 )
 from courses.selectors.standings import CohortStandings, TraineeStanding, cohort_standings
-from peacecentre.roles import Role, cohorts_for, commanded_units, has_role
+from peacecentre.roles import Role, commanded_units, enrolments_for, has_role
 
 if TYPE_CHECKING:
     from peacecentre.models import User
@@ -161,11 +161,11 @@ class EnrolmentResults:
 
 
 def enrolments_with_results_visible(*, user: User) -> QuerySet[Enrolment]:
-    """Enrolments whose results `user` may read: those of the cohorts they may open
-    (peacecentre.roles.cohorts_for: registrars and administrators all, instructors the
-    cohorts they teach) and, for a commander, those of the people of their units' subtree.
-    With person, rank, unit, cohort and course."""
-    scope = Q(cohort__in=cohorts_for(user))
+    """Enrolments whose results `user` may read: those they see in the cohorts they open
+    (peacecentre.roles.enrolments_for: registrars and administrators all, instructors their
+    trainees' in the cohorts they teach) and, for a commander, those of the people of their
+    units' subtree. With person, rank, unit, cohort and course."""
+    scope = Q(pk__in=enrolments_for(user).values("pk"))
     if has_role(user, Role.COMMANDER):
         scope |= Q(person__unit__in=commanded_units(user))
     return Enrolment.objects.filter(scope).select_related(

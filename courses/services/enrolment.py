@@ -43,6 +43,7 @@ from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from courses.models import Certification, CertificationType, Cohort, Enrolment
+from peacecentre.mail import mail_subject_render
 from personnel.models import Category, Person
 
 if TYPE_CHECKING:
@@ -824,10 +825,12 @@ def enrolment_promotion_notify(*, enrolment_id: int) -> bool:
                 "cohort": enrolment.cohort,
                 "centre_name": settings.PEACECENTRE_NAME or _("Peace Operations Centre"),
             }
-            subject = render_to_string("courses/email/waitlist_promotion_subject.txt", context)
+            subject = mail_subject_render(
+                template_name="courses/email/waitlist_promotion_subject.txt", context=context
+            )
             body = render_to_string("courses/email/waitlist_promotion_body.txt", context)
             send_mail(
-                " ".join(subject.split()),
+                subject,
                 body,
                 settings.DEFAULT_FROM_EMAIL,
                 [enrolment.person.email],

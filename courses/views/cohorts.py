@@ -1,7 +1,8 @@
 """The cohort page and its roster exports.
 
 Registrars and administrators see every cohort and manage its enrolments; an instructor sees
-the cohorts they teach, read-only (another cohort answers 404); commanders get 403.
+the cohorts they teach, read-only (another cohort answers 404), and their trainees in it, not
+the nominations (peacecentre.roles.enrolments_for); commanders get 403.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ COHORT_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
 @role_required(*COHORT_READERS)
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(with_status_history(cohorts_visible(user=request.user)), pk=pk)
-    page = cohort_page(cohort=cohort)
+    page = cohort_page(cohort=cohort, user=request.user)
     return render(
         request,
         "courses/cohort_detail.html",
@@ -52,7 +53,9 @@ def _roster_filename(cohort, extension: str) -> str:
 def cohort_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(cohorts_visible(user=request.user), pk=pk)
     return csv_response(
-        _roster_filename(cohort, "csv"), ROSTER_COLUMNS, cohort_roster_rows(cohort=cohort)
+        _roster_filename(cohort, "csv"),
+        ROSTER_COLUMNS,
+        cohort_roster_rows(cohort=cohort, user=request.user),
     )
 
 
@@ -62,6 +65,6 @@ def cohort_roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(
         _roster_filename(cohort, "xlsx"),
         ROSTER_COLUMNS,
-        cohort_roster_rows(cohort=cohort),
+        cohort_roster_rows(cohort=cohort, user=request.user),
         title=cohort.code,
     )

@@ -20,7 +20,7 @@ from courses.forms.certifications import CohortFinaliseForm, CohortReopenForm
 from courses.models import Cohort
 from courses.selectors.certifications import with_status_history
 from courses.services import finalisation as services
-from peacecentre.roles import Role, cohorts_for, role_required
+from peacecentre.roles import Role, cohorts_for, enrolment_statuses_for, role_required
 
 FINALISERS = (Role.INSTRUCTOR, Role.ADMINISTRATOR)
 REOPENERS = (Role.REGISTRAR, Role.ADMINISTRATOR)
@@ -70,12 +70,19 @@ def cohort_finalise(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"code": cohort.code, "status": cohort.get_status_display()},
             )
         return _to_cohort(cohort)
+    check = services.finalisation_check(cohort=cohort)
+    # Those still waiting are named as far as the user sees them (an instructor sees no
+    # nominations, peacecentre.roles.enrolment_statuses_for); the others are counted.
+    statuses = enrolment_statuses_for(request.user)
+    pending_named = [e for e in check.pending if e.status in statuses]
     return render(
         request,
         "courses/cohort_finalise.html",
         {
             "cohort": cohort,
-            "check": services.finalisation_check(cohort=cohort),
+            "check": check,
+            "pending_named": pending_named,
+            "pending_unnamed": len(check.pending) - len(pending_named),
             "form": CohortFinaliseForm(initial={"seen_status": cohort.status}),
         },
     )

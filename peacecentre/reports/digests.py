@@ -26,6 +26,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from peacecentre.mail import mail_subject_render
 from peacecentre.roles import Role
 from peacecentre.spreadsheets import XLSX_CONTENT_TYPE
 from personnel.models import RequirementProfile, Unit
@@ -168,8 +169,8 @@ def commander_digest_message(*, commander: User, on: dt.date) -> EmailMessage | 
             "centre_name": getattr(settings, "PEACECENTRE_NAME", "Peace Operations Centre"),
             "site_url": getattr(settings, "SITE_URL", ""),
         }
-        subject = " ".join(
-            render_to_string("reports/email/commander_digest_subject.txt", context).split()
+        subject = mail_subject_render(
+            template_name="reports/email/commander_digest_subject.txt", context=context
         )
         body = render_to_string("reports/email/commander_digest_body.txt", context)
         sheets = [

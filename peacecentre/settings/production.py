@@ -1,9 +1,15 @@
-"""Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS; passes check --deploy.
+"""Production: refuses to start without a strong SECRET_KEY or without ALLOWED_HOSTS; passes
+check --deploy.
 
 Set at least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL (README.md,
 "Deploying"; every variable in docs/operations.md).
 """
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -18,10 +24,22 @@ except ImproperlyConfigured as exc:
     raise ImproperlyConfigured(
         f"Production settings need SECRET_KEY and ALLOWED_HOSTS in the environment: {exc}"
     ) from exc
-if len(SECRET_KEY) < 50 or not ALLOWED_HOSTS:
+# Django's own test of a strong key (check --deploy, security.W009), made a refusal: a guessable
+# key lets anyone forge sessions, password-reset links and signed values.
+if (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be at least 50 random characters and ALLOWED_HOSTS must name a host."
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters, with at least "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, and must not start with "
+        f'{SECRET_KEY_INSECURE_PREFIX!r}. Generate one with: python -c "from '
+        "django.core.management.utils import get_random_secret_key; "
+        'print(get_random_secret_key())" (docs/operations.md, Environment).'
     )
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host.")
 if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":  # noqa: F405
     raise ImproperlyConfigured(
         "Production settings need REDIS_URL (or CACHE_URL), a redis:// URL: the verification "

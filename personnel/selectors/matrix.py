@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peacecentre.roles import people_for
+from peacecentre.roles import people_for, personal_records_for
 from personnel.deployability import (
     PERSON_FACTS,
     Check,
@@ -337,10 +337,11 @@ def person_readiness(
 ) -> PersonReadinessPage:
     """Person `pk`'s readiness for `profile`, if `user` may see them.
 
-    Raises Person.DoesNotExist when there is no such person or they are outside `user`'s
-    scope (the person page's scope): the caller answers 404 either way.
+    Raises Person.DoesNotExist when there is no such person or `user` may not read their
+    personal records (readiness rests on them: medical clearance, passport, age): the caller
+    answers 404 either way.
     """
-    person = people_for(user).select_related("unit", "rank").get(pk=pk)
+    person = personal_records_for(user).select_related("unit", "rank").get(pk=pk)
     by_person = deployability(people=[person], profile=profile, on=on, tour_ends_on=tour_ends_on)
     return PersonReadinessPage(
         person=person,

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from courses.models import AssessmentResult, Certification, Enrolment
-from peacecentre.roles import people_for, units_for
+from peacecentre.roles import people_for, personal_records_for, units_for
 from personnel.models import (
     Deployment,
     DrivingLicence,
@@ -160,20 +160,28 @@ class QualificationGroup:
 
 
 @dataclass(frozen=True)
+class PersonalRecords:
+    """What only those who may read a person's personal records see of them
+    (peacecentre.roles.personal_records_for)."""
+
+    date_of_birth: dt.date
+    age: int
+    email: str
+    phone: str
+    qualifications: list[QualificationGroup]
+    deployments: list[Deployment]
+
+
+@dataclass(frozen=True)
 class PersonProfile:
     """Everything the person page shows about one person."""
 
     person: Person
     today: dt.date
     unit_path: list[Unit]  # from the root down to the person's unit; empty without a unit
-    qualifications: list[QualificationGroup]
+    personal: PersonalRecords | None  # None: the user may not read them
     enrolments: list[Enrolment]  # each with .results prefetched, components joined
     certifications: list[DatedRow]
-    deployments: list[Deployment]
-
-    @property
-    def age(self) -> int:
-        return self.person.age_on(self.today)
 
 
 def _dated_row(record, *, today: dt.date, kind: QualificationKind | None = None) -> DatedRow:
@@ -191,43 +199,54 @@ def _newest_first(model: type[QualificationRecord]) -> QuerySet:
 
 
 def person_profile_queryset(*, user: User) -> QuerySet[Person]:
-    """People `user` may see, with everything the person page shows prefetched: a fixed
-    number of queries however many records a person has."""
+    """People `user` may see, unit and rank joined, each marked `shows_personal_records`:
+    whether `user` may read their personal records (peacecentre.roles.personal_records_for)."""
     return (
         people_for(user)
         .select_related("unit", "rank")
-        .prefetch_related(
-            *(
-                Prefetch(kind.related_name, queryset=_newest_first(kind.model))
-                for kind in QUALIFICATION_KINDS
-            ),
-            Prefetch(
-                "enrolments",
-                queryset=Enrolment.objects.select_related("cohort__course")
-                .prefetch_related(
-                    Prefetch(
-                        "results",
-                        queryset=AssessmentResult.objects.select_related("component").order_by(
-                            "component__order", "component__pk"
-                        ),
-                    )
-                )
-                .order_by("-cohort__starts_on", "-pk"),
-            ),
-            Prefetch(
-                "certifications",
-                queryset=Certification.objects.select_related(
-                    "certification_type", "course", "cohort"
-                ).order_by("-issued_on", "number"),
-            ),
-            Prefetch(
-                "deployments",
-                queryset=Deployment.objects.select_related(
-                    "mission", "role", "contingent"
-                ).order_by("-starts_on", "-pk"),
-            ),
+        .annotate(
+            shows_personal_records=Exists(personal_records_for(user).filter(pk=OuterRef("pk")))
         )
     )
+
+
+def _training_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("cohort__course")
+            .prefetch_related(
+                Prefetch(
+                    "results",
+                    queryset=AssessmentResult.objects.select_related("component").order_by(
+                        "component__order", "component__pk"
+                    ),
+                )
+            )
+            .order_by("-cohort__starts_on", "-pk"),
+        ),
+        Prefetch(
+            "certifications",
+            queryset=Certification.objects.select_related(
+                "certification_type", "course", "cohort"
+            ).order_by("-issued_on", "number"),
+        ),
+    ]
+
+
+def _personal_record_prefetches() -> list[Prefetch]:
+    return [
+        *(
+            Prefetch(kind.related_name, queryset=_newest_first(kind.model))
+            for kind in QUALIFICATION_KINDS
+        ),
+        Prefetch(
+            "deployments",
+            queryset=Deployment.objects.select_related("mission", "role", "contingent").order_by(
+                "-starts_on", "-pk"
+            ),
+        ),
+    ]
 
 
 def unit_path(unit: Unit | None) -> list[Unit]:
@@ -240,27 +259,43 @@ def unit_path(unit: Unit | None) -> list[Unit]:
 
 
 def person_profile(*, user: User, pk: int, today: dt.date) -> PersonProfile:
-    """Person `pk` as the person page shows them, if `user` may see them.
+    """Person `pk` as the person page shows them, if `user` may see them: everything for those
+    who may read their personal records; otherwise their training record alone, the personal
+    records neither read nor passed on (`personal` is None). A fixed number of queries
+    however many records a person has.
 
     Raises Person.DoesNotExist when there is no such person or they are outside `user`'s
     scope: the caller answers 404 either way.
     """
     person = person_profile_queryset(user=user).get(pk=pk)
+    lookups = _training_prefetches()
+    if person.shows_personal_records:
+        lookups += _personal_record_prefetches()
+    prefetch_related_objects([person], *lookups)
+    personal = None
+    if person.shows_personal_records:
+        personal = PersonalRecords(
+            date_of_birth=person.date_of_birth,
+            age=person.age_on(today),
+            email=person.email,
+            phone=person.phone,
+            qualifications=[
+                QualificationGroup(
+                    kind=kind,
+                    rows=[
+                        _dated_row(record, today=today, kind=kind)
+                        for record in getattr(person, kind.related_name).all()
+                    ],
+                )
+                for kind in QUALIFICATION_KINDS
+            ],
+            deployments=list(person.deployments.all()),
+        )
     return PersonProfile(
         person=person,
         today=today,
         unit_path=unit_path(person.unit),
-        qualifications=[
-            QualificationGroup(
-                kind=kind,
-                rows=[
-                    _dated_row(record, today=today, kind=kind)
-                    for record in getattr(person, kind.related_name).all()
-                ],
-            )
-            for kind in QUALIFICATION_KINDS
-        ],
+        personal=personal,
         enrolments=list(person.enrolments.all()),
         certifications=[_dated_row(c, today=today) for c in person.certifications.all()],
-        deployments=list(person.deployments.all()),
     )

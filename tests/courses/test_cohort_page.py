@@ -81,8 +81,12 @@ def test_the_instructor_of_the_cohort_reads_without_buttons(client, instructor, 
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Rahimov" in html
+    # Trainees (seated, waiting, withdrawn), not the partner nomination: no need to know.
     assert "Waitlist" in html
+    assert "Gone" in html
+    assert "Rahimov" not in html
+    assert "MoD Tajikistan" not in html
+    assert 'data-testid="nominations"' not in html
     assert url("enrol_unit", cohort.pk) not in html
     assert "Withdraw" not in html
     assert "Approve" not in html

@@ -2,11 +2,14 @@
 settings read is documented, every scheduled task is listed with its time, nginx's upload cap
 matches the application's, and the process layout has exactly one beat."""
 
+import os
 import re
 import runpy
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django_celery_beat.models import PeriodicTask
 
 from peacecentre.spreadsheets import MAX_UPLOAD_BYTES
@@ -116,3 +119,30 @@ def test_gunicorn_config_binds_the_loopback_and_logs_to_stdout(monkeypatch):
     assert config["workers"] >= 3
     assert config["accesslog"] == "-"
     assert config["forwarded_allow_ips"] == "127.0.0.1"
+
+
+def test_every_unit_creates_files_for_the_service_user_only():
+    """Uploads, report files and backups are personal data: each process's umask keeps what
+    it creates from the group and everyone else, and the operations guide says so."""
+    units = sorted(UNITS.glob("*.service"))
+    assert len(units) == 4
+    for unit in units:
+        lines = unit.read_text().splitlines()
+        assert "UMask=0077" in lines, unit.name
+        assert "User=peacecentre" in lines, unit.name
+    assert "UMask=0077" in OPERATIONS
+    assert "### File permissions" in OPERATIONS
+
+
+def test_media_files_are_saved_for_their_owner_only(settings, tmp_path):
+    """Django chmods a saved file to FILE_UPLOAD_PERMISSIONS whatever the umask (0644 unless
+    told): the settings make it 0600, its new folders 0700."""
+    settings.MEDIA_ROOT = tmp_path
+    previous = os.umask(0o002)
+    try:
+        name = FileSystemStorage().save("imports/2026/roster.csv", ContentFile(b"a,b\n"))
+    finally:
+        os.umask(previous)
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "imports" / "2026").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "imports").stat().st_mode & 0o777 == 0o700

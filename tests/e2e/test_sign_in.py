@@ -39,3 +39,19 @@ def test_no_request_leaves_this_server(page, live_server, sign_in, registrar):
     sign_in("reg", "correct-horse-battery")
     page.wait_for_load_state("networkidle")
     assert hosts == {live_server.url.split("/")[2]}
+
+
+def test_an_address_trying_many_user_names_is_told_to_wait(
+    page, live_server, sign_in, registrar, screenshot
+):
+    """The browser sees the refusal page (at phone width), and the right password waits too."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    for number in range(20):
+        sign_in(f"guess{number}", "Password123!")
+        expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+    sign_in("reg", "correct-horse-battery")
+    expect(page.get_by_test_id("address-throttled")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many failed sign-ins")
+    expect(page.get_by_test_id("address-throttled")).to_contain_text("Try again in")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("sign-in-address-throttled-390")

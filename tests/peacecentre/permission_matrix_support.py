@@ -34,7 +34,15 @@ from peacecentre.notifications.models import Reminder
 from peacecentre.reports.models import ReportKindCode, ReportRequest
 from peacecentre.reports.services import report_build, report_request
 from peacecentre.roles import Role
-from personnel.models import Contingent, Deployment, MedicalClearance, Mission, Person, Unit
+from personnel.models import (
+    Contingent,
+    Deployment,
+    MedicalClearance,
+    Mission,
+    Passport,
+    Person,
+    Unit,
+)
 from personnel.services.imports import people_import_upload
 from tests import factories
 from tests.personnel.deployment_support import ContingentFactory, DeploymentFactory
@@ -72,6 +80,8 @@ class World:
     unit_b: Unit
     person: Person
     medical: MedicalClearance
+    passport: Passport
+    nominee: Person  # only nominated to cohort X
     course: Course
     cohort: Cohort
     other_cohort: Cohort
@@ -127,7 +137,7 @@ def build_world() -> World:
         unit=unit_a, service_number="KZ-900002", last_name="Bekova", first_name="Aida"
     )
     medical = factories.MedicalClearanceFactory(person=person)
-    factories.PassportFactory(person=person)
+    passport = factories.PassportFactory(person=person, document_number="PM-N7731905")
     factories.LanguageProficiencyFactory(person=person)
     factories.MedicalClearanceFactory(person=second)
     outsider = factories.PersonFactory(unit=unit_b, service_number="KZ-900003")
@@ -155,6 +165,8 @@ def build_world() -> World:
     enrolment = factories.EnrolmentFactory(cohort=cohort, person=person)
     factories.EnrolmentFactory(cohort=cohort, person=second)
     factories.EnrolmentFactory(cohort=other_cohort, person=outsider)
+    nominee = factories.PersonFactory(unit=unit_a, service_number="KZ-900009", last_name="Nurova")
+    factories.EnrolmentFactory(cohort=cohort, person=nominee, status=Enrolment.Status.NOMINATED)
     for component, score in zip(components, ("72", "15"), strict=True):
         result = AssessmentResult(
             enrolment=enrolment,
@@ -207,6 +219,8 @@ def build_world() -> World:
         unit_b=unit_b,
         person=person,
         medical=medical,
+        passport=passport,
+        nominee=nominee,
         course=course,
         cohort=cohort,
         other_cohort=other_cohort,

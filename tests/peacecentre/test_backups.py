@@ -9,6 +9,7 @@ the suite runs on. Transactional tests: pg_dump reads committed rows from its ow
 
 import io
 import json
+import os
 import sqlite3
 import tarfile
 import uuid
@@ -223,6 +224,38 @@ def test_manifest_records_migrations_sizes_and_checksums(tmp_path):
     # Personal data: only the backup's owner reads it.
     assert result.folder.stat().st_mode & 0o777 == 0o700
     assert {path.stat().st_mode & 0o777 for path in result.folder.iterdir()} == {0o600}
+
+
+@pytest.fixture
+def permissive_umask():
+    """The process's umask as a careless shell leaves it (group-writable, world-readable)."""
+    previous = os.umask(0o002)
+    yield 0o002
+    os.umask(previous)
+
+
+def test_backup_files_are_created_for_their_owner_only_whatever_the_umask(
+    tmp_path, permissive_umask
+):
+    """Nothing chmods afterwards: the dump, the archive and the manifest are created 0600 (the
+    folder 0700) under the command's own umask, and the caller's umask is given back."""
+    build_register()
+    out = io.StringIO()
+    call_command("backup", output=tmp_path / "backups", stdout=out)
+    [folder] = backups.backup_list(output=tmp_path / "backups")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    modes = {path.name: path.stat().st_mode & 0o777 for path in folder.iterdir()}
+    assert len(modes) == 3, modes  # the database, the media archive, the manifest
+    assert set(modes.values()) == {0o600}, modes
+    assert os.umask(permissive_umask) == permissive_umask  # given back
+
+
+def test_a_failed_backup_gives_the_umask_back(tmp_path, permissive_umask):
+    missing = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "none.sqlite3")}
+    with pytest.raises(backups.BackupError, match="does not exist"):
+        backups.backup_create(output=tmp_path / "backups", database=missing)
+    assert os.umask(permissive_umask) == permissive_umask
+    assert list((tmp_path / "backups").iterdir()) == []  # the partial folder went too
 
 
 def test_check_catches_a_corrupted_archive_and_restore_refuses_it(tmp_path, restore_target):

@@ -46,6 +46,9 @@ Sharper than a status code
     - the pages every reader opens but whose rows are scoped (people, readiness, certifications,
       cohorts, rosters of a contingent, reports) show unit A's and cohort X's objects to their
       owners and not to the others;
+    - the person page shows the personal records (a passport number) to registrars,
+      administrators and the person's commander, not to the instructor who teaches them; the
+      cohort page and its roster show a nomination to registrars, not to the instructor;
     - a second registrar is answered 404 on the first registrar's imports.
 """
 
@@ -162,8 +165,10 @@ MATRIX: dict[str, Row] = {
     # -- readiness, units, missions ------------------------------------------------------------
     "personnel:readiness_matrix": Row(get=only((*EDITORS, *COMMANDERS), 200)),
     "personnel:readiness_matrix_export": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    # Readiness rests on personal records (medical clearance, passport, age): not for
+    # instructors, not even of their own trainees.
     "personnel:person_readiness": Row(
-        get=answers(200, instructor_other=404, commander_other=404), pk="person"
+        get=only((*EDITORS, COMMANDER_OWN), 200, others=404), pk="person"
     ),
     "personnel:gender_balance": Row(get=only((*EDITORS, *COMMANDERS), 200)),
     "personnel:unit_readiness_list": Row(get=only((*EDITORS, *COMMANDERS), 200)),
@@ -525,6 +530,13 @@ class Scoped:
 
 
 SCOPED_LISTS: dict[str, Scoped] = {
+    # An instructor opens their trainee's page but not the personal records on it.
+    "personnel:person_detail": Scoped(
+        "passport.document_number", (*EDITORS, COMMANDER_OWN), (INSTRUCTOR_OWN,)
+    ),
+    # Nobody's nomination is the instructor's business.
+    "courses:cohort_detail": Scoped("nominee.service_number", EDITORS, (INSTRUCTOR_OWN,)),
+    "courses:cohort_roster_csv": Scoped("nominee.service_number", EDITORS, (INSTRUCTOR_OWN,)),
     "personnel:person_list": Scoped(
         "person.service_number", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),

@@ -166,6 +166,146 @@ def test_the_lock_lifts_after_the_cool_off(client, officer, settings):
     assert sign_in(client, "officer", PASSWORD).status_code == 302
 
 
+# --- failed sign-ins per address, whatever the user name -----------------------------------------
+
+
+SPRAYED_NAMES = ("officer", "admin", "registrar", "commander", "instructor", "root", "kazbat")
+SPRAYED_PASSWORDS = ("peacekeeper-2026", "Password123!", "Qwerty2026!!", "Astana-2026!")
+
+
+def spray(client, address: str = "10.0.0.1") -> list[int]:
+    """7 user names x 4 passwords from one address, each name tried with every password."""
+    return [
+        sign_in(client, username, password, address=address).status_code
+        for password in SPRAYED_PASSWORDS
+        for username in SPRAYED_NAMES
+    ]
+
+
+@pytest.mark.django_db
+def test_one_address_spraying_many_user_names_meets_the_limit(client, officer, caplog):
+    limit = settings.SIGNIN_ADDRESS_RATE
+    assert limit == "20/15m"
+    statuses = spray(client)
+    # The per-user lock never trips (4 tries per name, 5 lock); the address limit does, at 21.
+    assert statuses[:20] == [200] * 20
+    assert statuses[20:] == [429] * 8
+    response = sign_in(client, "officer", "wrong")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert 'data-testid="address-throttled"' in body
+    assert "After 20 failed sign-ins from this network address" in body
+    assert "No account is locked by this" in body
+    minutes = int(re.search(r"Try again in (\d+) minutes?", body).group(1))
+    assert 1 <= minutes <= 15
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+    assert "Sign-in refused: 20 failed sign-ins from 10.0.0.1 within 20/15m." in caplog.text
+    # Refused before any password is checked: even the right one, and nothing more is counted.
+    assert sign_in(client, "officer", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.filter(username="officer", failures_since_start__gt=4)
+
+
+@pytest.mark.django_db
+def test_the_limit_speaks_the_visitors_language(client, officer):
+    for number in range(20):
+        sign_in(client, f"user{number}", "wrong")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    response = sign_in(client, "officer", PASSWORD)
+    assert response.status_code == 429
+    assert response.headers["Content-Language"] == "ru"
+
+
+@pytest.mark.django_db
+def test_another_address_is_not_held_up(client, officer):
+    spray(client, address="10.0.0.1")
+    assert sign_in(client, "officer", "wrong", address="10.0.0.1").status_code == 429
+    assert sign_in(client, "officer", PASSWORD, address="10.0.0.2").status_code == 302
+    client.logout()
+    assert sign_in(client, "admin", "wrong", address="10.0.0.3").status_code == 200
+
+
+@pytest.mark.django_db
+def test_successful_sign_ins_from_a_shared_address_do_not_count(client, officer):
+    """A barracks behind one address: a hundred sign-ins a morning, a few typos among them."""
+    colleagues = []
+    for number in range(5):
+        user = factories.UserFactory(username=f"colleague{number}", roles=[Role.INSTRUCTOR])
+        user.set_password(PASSWORD)
+        user.save()
+        colleagues.append(user)
+    for number in range(19):
+        assert sign_in(client, f"typo{number}", "wrong").status_code == 200
+    for _round in range(10):
+        for user in colleagues:
+            assert sign_in(client, user.username, PASSWORD).status_code == 302
+            client.logout()
+    # 50 sign-ins later the count is still 19: one more failure is answered with the form.
+    assert sign_in(client, "officer", "wrong").status_code == 200
+    assert sign_in(client, "officer", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_per_user_lock_is_unchanged_beside_the_address_limit(client, officer):
+    """Five wrong passwords lock that user from that address long before the address limit,
+    and the address is not locked for anyone else by it."""
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "officer", "wrong").status_code == 200
+    locked = sign_in(client, "officer", "wrong")
+    assert locked.status_code == 429
+    assert 'data-testid="locked-out"' in locked.content.decode()
+    other = factories.UserFactory(username="other", roles=[Role.REGISTRAR])
+    other.set_password(PASSWORD)
+    other.save()
+    assert sign_in(client, "other", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_administration_sign_in_is_limited_too(client, administrator):
+    for number in range(20):
+        assert sign_in(client, f"user{number}", "wrong").status_code == 200
+    response = client.post(
+        reverse("admin:login"),
+        {"username": administrator.username, "password": "whatever"},
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert response.status_code == 429
+    # From elsewhere the admin's own form answers (a wrong password: the form again).
+    response = client.post(
+        reverse("admin:login"), {"username": "nobody", "password": "x"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_forwarded_address_is_counted(client, officer, settings):
+    """With TRUST_X_FORWARDED_FOR the address the proxy appended is counted (as for axes and
+    the verification page); what a client writes in front of it changes nothing."""
+    settings.RATELIMIT_IP_META_KEY = "courses.views.verification.client_ip_behind_proxy"
+    settings.AXES_CLIENT_IP_CALLABLE = settings.RATELIMIT_IP_META_KEY
+
+    def through_proxy(client_address: str, forged: str = "", password: str = "wrong"):
+        forwarded = f"{forged}, {client_address}" if forged else client_address
+        return client.post(
+            LOGIN,
+            {"username": "officer", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for number in range(20):
+        # A new forged first entry each time, and a new user name: still one client.
+        client.post(
+            LOGIN,
+            {"username": f"user{number}", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 203.0.113.7",
+        )
+    assert through_proxy("203.0.113.7", forged="192.0.2.200").status_code == 429
+    # Another client behind the same proxy signs in.
+    assert through_proxy("203.0.113.8", password=PASSWORD).status_code == 302
+
+
 # --- sessions, cookies, passwords --------------------------------------------------------------
 
 

@@ -89,10 +89,30 @@ def test_development_passes_check_with_the_file_cache():
     assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache"
 
 
-def test_production_refuses_a_short_secret_key():
-    result = manage("check", env={**GOOD, "SECRET_KEY": "short"})
-    assert result.returncode != 0
-    assert "at least 50 random characters" in result.stderr
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("short", "too short"),
+        ("abcd" * 20, "only four different characters"),
+        ("django-insecure-" + "q7$w!e9r(t2y*u4i&o6p)a1s^d3f%g5h", "startproject's insecure prefix"),
+        ("", "empty"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key, why):
+    """Django's own test of a strong key (check --deploy's security.W009) stops the start."""
+    result = manage("check", env={**GOOD, "SECRET_KEY": key})
+    assert result.returncode != 0, why
+    assert "ImproperlyConfigured" in result.stderr, why
+    assert "SECRET_KEY must be at least 50 random characters" in result.stderr, why
+    # The message says how to make a good one.
+    assert "get_random_secret_key()" in result.stderr, why
+
+
+def test_production_accepts_a_generated_secret_key():
+    from django.core.management.utils import get_random_secret_key
+
+    result = manage("check", env={**GOOD, "SECRET_KEY": get_random_secret_key()})
+    assert result.returncode == 0, result.stderr
 
 
 def test_local_defaults_are_sqlite_filesystem_broker_mail_files_and_almaty(settings):

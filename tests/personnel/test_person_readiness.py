@@ -102,13 +102,15 @@ def test_commander_of_the_unit_sees_it(client, commander, lapsing):
     assert client.get(url(lapsing)).status_code == 200
 
 
-def test_instructor_sees_only_trainees_of_their_cohorts(client, instructor, lapsing):
+def test_an_instructor_never_sees_a_readiness_not_even_of_a_trainee(client, instructor, lapsing):
+    """Readiness rests on personal records (medical clearance, passport, age): registrars and
+    commanders read it, an instructor does not, even of someone they teach."""
     client.force_login(instructor)
     assert client.get(url(lapsing)).status_code == 404
     factories.EnrolmentFactory(
         person=lapsing, cohort=factories.CohortFactory(instructors=[instructor])
     )
-    assert client.get(url(lapsing)).status_code == 200
+    assert client.get(url(lapsing)).status_code == 404
 
 
 def test_unknown_person_is_404(client, registrar, profile):

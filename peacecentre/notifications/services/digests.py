@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from peacecentre.mail import mail_subject_line
 from peacecentre.notifications import wording
 from peacecentre.notifications.models import Reminder, ReminderDigest, ReminderKind
 
@@ -83,11 +84,14 @@ def digest_message(
             "site_url": settings.SITE_URL,
             "centre_name": settings.PEACECENTRE_NAME or _("Peace Operations Centre"),
         }
-        subject = ngettext(
-            "%(count)s reminder from the %(centre)s for %(day)s",
-            "%(count)s reminders from the %(centre)s for %(day)s",
-            len(reminders),
-        ) % {"count": len(reminders), "centre": context["centre_name"], "day": day.isoformat()}
+        subject = mail_subject_line(
+            ngettext(
+                "%(count)s reminder from the %(centre)s for %(day)s",
+                "%(count)s reminders from the %(centre)s for %(day)s",
+                len(reminders),
+            )
+            % {"count": len(reminders), "centre": context["centre_name"], "day": day.isoformat()}
+        )
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
     message = EmailMultiAlternatives(

@@ -107,16 +107,21 @@ def test_the_mail_is_in_the_commanders_language(run_sweep, commander, world, mon
     commander.language = "ru"
     commander.save()
     languages = []
-    render = digests.render_to_string
+    render, render_subject = digests.render_to_string, digests.mail_subject_render
 
     def spy(template, context):
-        languages.append(translation.get_language())
+        languages.append(("body", translation.get_language()))
         return render(template, context)
 
+    def subject_spy(**kwargs):
+        languages.append(("subject", translation.get_language()))
+        return render_subject(**kwargs)
+
     monkeypatch.setattr(digests, "render_to_string", spy)
+    monkeypatch.setattr(digests, "mail_subject_render", subject_spy)
     before = translation.get_language()
     run_sweep()
-    assert languages == ["ru", "ru"]  # subject and body
+    assert languages == [("subject", "ru"), ("body", "ru")]
     assert translation.get_language() == before
 
 
