@@ -24,7 +24,7 @@ class OutboxNoticeMiddleware:
             messages.warning(
                 request,
                 _(
-                    "Your change is saved. The task queue is not answering just now, so the "
+                    "Saved. The task queue is not answering just now, so the "
                     "work it starts in the background (a report, an e-mail) will begin as soon "
                     "as the queue is back. Nothing needs to be done again."
                 ),

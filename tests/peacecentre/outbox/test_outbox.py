@@ -22,7 +22,7 @@ from tests.peacecentre.reports.support import build_world
 pytestmark = pytest.mark.django_db
 
 DOWN = "redis://127.0.0.1:1/0"  # a port nothing listens on
-SAVED = "Your change is saved. The task queue is not answering just now"
+SAVED = "Saved. The task queue is not answering just now"
 
 
 @pytest.fixture
