@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from peacecentre.outbox.models import OutboxTask
-from peacecentre.outbox.services import backoff, outbox_publish_due, task_enqueue
+from peacecentre.outbox.services import RelayRound, backoff, outbox_publish_due, task_enqueue
 from peacecentre.reports.models import ReportRequest
 from tests import services
 from tests.conftest import require
@@ -74,7 +74,7 @@ def test_a_refusing_broker_leaves_the_row_pending_with_backoff(
     assert row.next_attempt_at > timezone.now()
 
     # The relay: not due yet, nothing tried; due, tried and deferred twice as long.
-    assert outbox_publish_due() == type(outbox_publish_due())(sent=0, failed=0)
+    assert outbox_publish_due() == RelayRound(sent=0, failed=0)
     later = row.next_attempt_at + dt.timedelta(seconds=1)
     outcome = outbox_publish_due(now=later)
     assert (outcome.sent, outcome.failed) == (0, 1)
@@ -94,7 +94,7 @@ def test_the_relay_publishes_once_the_broker_is_back(
     real = settings.CELERY_BROKER_URL
     settings.CELERY_BROKER_URL = DOWN
     with django_capture_on_commit_callbacks(execute=True):
-        rows = [task_enqueue(task="peacecentre.health_ping", args=[n]) for n in range(3)]
+        rows = [task_enqueue(task="peacecentre.health_ping") for _n in range(3)]
     assert OutboxTask.objects.filter(sent_at__isnull=True).count() == 3
     # Still down: the first refusal ends the round, the others keep their turn.
     OutboxTask.objects.update(next_attempt_at=timezone.now())
