@@ -39,6 +39,8 @@ def test_a_report_asked_for_during_a_broker_outage_is_built_when_it_is_back(
     expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
     notice = page.get_by_text("Saved. The task queue is not answering")
     expect(notice).to_be_visible()
+    waiting = page.get_by_test_id("report-waiting-for-queue")
+    expect(waiting).to_be_visible()
     page.evaluate("window.__samePage = true")
     screenshot("report-outage-1-saved-390")
     report = ReportRequest.objects.get()
@@ -56,4 +58,5 @@ def test_a_report_asked_for_during_a_broker_outage_is_built_when_it_is_back(
     card = page.get_by_test_id("report-card")
     expect(card).to_have_attribute("data-status", "done", timeout=60_000)
     assert page.evaluate("window.__samePage") is True  # no reload
+    expect(waiting).to_be_hidden()
     screenshot("report-outage-2-done-390")

@@ -131,6 +131,12 @@ def test_a_report_requested_while_the_broker_is_down_is_saved_and_said_so(
     page = client.get(response.url)
     assert page.status_code == 200
     assert SAVED in page.content.decode()
+    # Until the relay hands it over, the report's page says why it has not started.
+    again = client.get(response.url).content.decode()
+    assert SAVED not in again  # the message was said once
+    assert 'data-testid="report-waiting-for-queue"' in again
+    OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    assert 'data-testid="report-waiting-for-queue"' not in client.get(response.url).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)  # commits as a real request does
@@ -167,7 +173,9 @@ def test_no_notice_when_the_broker_takes_the_task(client, commander, broker_up):
         {"kind": "readiness_matrix", "format": "xlsx", "profile": world["profile"].pk},
     )
     assert OutboxTask.objects.get().sent_at is not None
-    assert SAVED not in client.get(response.url).content.decode()
+    page = client.get(response.url).content.decode()
+    assert SAVED not in page
+    assert 'data-testid="report-waiting-for-queue"' not in page
 
 
 def test_the_admin_lists_pending_rows_read_only(client, administrator, commander):
