@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: run test bench install install-test lint format check migrate seed clean-var help
 
 help:
-	@echo "make run    set up, migrate, seed demo data (empty database) and start web + worker + beat"
+	@echo "make run    set up, migrate, seed demo data (empty database) and start web, worker, beat, relay"
 	@echo "make test   run the whole test suite (SQLite and the filesystem broker unless"
 	@echo "            DATABASE_URL / CELERY_BROKER_URL say otherwise)"
 	@echo "make bench  benchmarks on PostgreSQL (10,000 people), written to docs/benchmarks.md"
@@ -37,7 +37,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# One Ctrl-C stops all three (honcho forwards it). http://127.0.0.1:8000
+# One Ctrl-C stops all four (honcho forwards it). http://127.0.0.1:8000
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/honcho start -f Procfile

@@ -55,8 +55,9 @@ def language_choose(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For monitoring: 200 when the database and the broker answer and a worker ran beat's
-    heartbeat within 10 minutes, else 503; each part's reading as JSON (no host names,
-    versions or secrets). `?scope=web`, for the load balancer: the database only."""
+    """For monitoring: 200 when the database and the broker answer, a worker ran beat's
+    heartbeat within 10 minutes, no task has waited in the outbox too long and no report is
+    stuck, else 503; each part's reading as JSON (no host names, versions or secrets).
+    `?scope=web`, for the load balancer: the database only."""
     reading = health_read(web_only=request.GET.get("scope") == "web")
     return JsonResponse(reading.as_json(), status=200 if reading.ok else 503)

@@ -572,7 +572,7 @@ def _waitlist(cohort: Cohort) -> list[Enrolment]:
 
 def _serve_waitlist(cohort: Cohort, *, by: User | None) -> list[Enrolment]:
     """Promote waitlisted people into free seats in order, renumber the rest 1..n and queue
-    one e-mail per promotion for after the commit. The cohort must be locked."""
+    one e-mail per promotion in the task outbox. The cohort must be locked."""
     seated, _waitlisted = _seat_counts(cohort)
     waiting = _waitlist(cohort)
     free = max(0, cohort.capacity - seated)
@@ -592,10 +592,11 @@ def _serve_waitlist(cohort: Cohort, *, by: User | None) -> list[Enrolment]:
             default_user=by,
             default_change_reason="promoted from the waitlist",
         )
-        from courses.tasks import send_waitlist_promotion
+        from peacecentre.outbox.services import task_enqueue
 
         for enrolment in promoted:
-            transaction.on_commit(lambda pk=enrolment.pk: send_waitlist_promotion.delay(pk))
+            # Recorded with the promotion: a broker down now delays the mail, never loses it.
+            task_enqueue(task="courses.send_waitlist_promotion", args=[enrolment.pk])
     _set_waitlist_order(remaining, by=by, reason="waitlist renumbered")
     return promoted
 
@@ -606,7 +607,7 @@ def waitlist_promote(*, cohort: Cohort, by: User | None) -> list[Enrolment]:
     the rest of the waitlist 1..n. Call it after saving a larger capacity (it reads the
     capacity from the database, inside a lock on the cohort row).
 
-    Each promoted person is e-mailed once the transaction commits (Celery task
+    Each promoted person is e-mailed through the task outbox (Celery task
     "courses.send_waitlist_promotion"). Returns the promoted enrolments, in waitlist order:
     empty when no seat is free, nobody waits, or the cohort is finalised or cancelled.
     """

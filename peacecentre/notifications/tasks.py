@@ -31,7 +31,7 @@ def _day(on: str | None) -> dt.date | None:
 @shared_task(name="notifications.sweep_lapsing", time_limit=10 * 60, soft_time_limit=9 * 60)
 def sweep_lapsing_task(on: str | None = None) -> int:
     """Record reminders of certifications and qualification records lapsing. Returns how
-    many are new."""
+    many this run inserted (another sweep at the same time counts its own)."""
     return sweep_lapsing(on=_day(on))
 
 

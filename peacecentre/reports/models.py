@@ -65,6 +65,9 @@ class ReportRequest(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written by the build every REPORT_HEARTBEAT_SECONDS while it runs: a running report
+    # whose heartbeat stopped lost its worker, and the watchdog queues it again.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
@@ -75,6 +78,11 @@ class ReportRequest(models.Model):
         indexes = [
             models.Index(fields=["requested_by", "-created_at"], name="report_requester"),
             models.Index(fields=["status", "finished_at"], name="report_status_finished"),
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=models.Q(status="running"),
+                name="report_running_heartbeat",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from peacecentre.outbox.models import OutboxTask
 from peacecentre.roles import Role, has_role
 
 from .kinds import kind_for
-from .models import ReportRequest
+from .models import ReportRequest, ReportStatus
 
 if TYPE_CHECKING:
     from peacecentre.models import User
@@ -36,3 +37,16 @@ def report_get(*, user: User, pk: int) -> ReportRequest:
     if report.requested_by_id != user.pk and not report_covers(user=user, report=report):
         raise ReportRequest.DoesNotExist
     return report
+
+
+def report_waits_for_queue(*, report: ReportRequest) -> bool:
+    """Whether `report` is queued but its build is still in the task outbox, because the
+    broker did not answer: the page says it will start when the queue is back. One query,
+    for a queued report only."""
+    if report.status != ReportStatus.QUEUED:
+        return False
+    from .services import BUILD_TASK
+
+    return OutboxTask.objects.filter(
+        task_name=BUILD_TASK, args=[report.pk], sent_at__isnull=True
+    ).exists()

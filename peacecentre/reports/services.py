@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from peacecentre.outbox.services import task_enqueue
 
 from .kinds import REPORT_KINDS, Progress, ReportKind, kind_for
 from .models import ReportRequest, ReportStatus, report_file_path
@@ -24,11 +28,14 @@ from .models import ReportRequest, ReportStatus, report_file_path
 if TYPE_CHECKING:
     from peacecentre.models import User
 
+BUILD_TASK = "reports.build_report"
+
 
 def report_request(*, user: User, data: Mapping[str, Any]) -> ReportRequest:
     """Record a request for the report `data` names (`kind`, `format` and the kind's
-    parameters) and queue its build once the transaction commits. Raises ValidationError for
-    an unknown kind or format or bad parameters, PermissionDenied outside the user's scope."""
+    parameters) and queue its build in the same transaction (the task outbox). Raises
+    ValidationError for an unknown kind or format or bad parameters, PermissionDenied outside
+    the user's scope."""
     kind = REPORT_KINDS.get(str(data.get("kind", "")))
     if kind is None:
         raise ValidationError(_("Unknown report kind."), code="unknown_kind")
@@ -49,9 +56,7 @@ def report_request(*, user: User, data: Mapping[str, Any]) -> ReportRequest:
         title=kind.title(parameters)[:255],
         requested_by=user,
     )
-    from .tasks import build_report
-
-    transaction.on_commit(lambda: build_report.delay(request.pk))
+    task_enqueue(task=BUILD_TASK, args=[request.pk])
     return request
 
 
@@ -93,11 +98,56 @@ def report_progress_writer(request_id: int) -> Progress:
         ):
             return
         ReportRequest.objects.filter(pk=request_id, status=ReportStatus.RUNNING).update(
-            progress=percent
+            progress=percent, heartbeat_at=timezone.now()
         )
         last.update(percent=percent, at=now)
 
     return progress
+
+
+HEARTBEAT_SECONDS = 30
+STALL_SECONDS = 3 * 60  # six missed heartbeats: the worker is gone
+MAX_ATTEMPTS = 3  # builds started before the watchdog gives up on a report
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "REPORT_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+
+
+def stall_seconds() -> float:
+    return float(getattr(settings, "REPORT_STALL_SECONDS", STALL_SECONDS))
+
+
+class ReportHeartbeat:
+    """While the block runs, a thread writes the running request's heartbeat_at every
+    REPORT_HEARTBEAT_SECONDS, whether or not its progress moves (a long query, a slow page of
+    the PDF). It stops with the block; it dies with the worker process, which is the point."""
+
+    def __init__(self, request_id: int):
+        self.request_id = request_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self._beat, name=f"report-{request_id}-heartbeat", daemon=True
+        )
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(heartbeat_seconds()):
+                ReportRequest.objects.filter(
+                    pk=self.request_id, status=ReportStatus.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        except Exception:
+            logger.exception("Heartbeat of report %s stopped", self.request_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __enter__(self) -> ReportHeartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
 
 
 def report_build(
@@ -119,10 +169,12 @@ def report_build(
         report = ReportRequest.objects.select_for_update().get(pk=request_id)
         if report.is_finished:
             return report
+        now = timezone.now()
         ReportRequest.objects.filter(pk=request_id).update(
             status=ReportStatus.RUNNING,
             progress=0,
-            started_at=timezone.now(),
+            started_at=now,
+            heartbeat_at=now,
             attempts=F("attempts") + 1,
             task_id=task_id or report.task_id,
         )
@@ -130,7 +182,10 @@ def report_build(
     kind = kind_for(report.kind)
     # In the requester's language, as the page they asked from: the file's headings and
     # verdicts, and the error they may read.
-    with translation.override(report.requested_by.language or settings.LANGUAGE_CODE):
+    with (
+        translation.override(report.requested_by.language or settings.LANGUAGE_CODE),
+        ReportHeartbeat(request_id),
+    ):
         return _report_build(report, kind, (progress or report_progress_writer)(request_id))
 
 
@@ -181,6 +236,70 @@ def _report_fail(report: ReportRequest, message: str) -> ReportRequest:
     )
     report.refresh_from_db()
     return report
+
+
+@dataclass(frozen=True)
+class Stalled:
+    requeued: list[int]
+    failed: list[int]
+
+
+def stalled_reports(*, now: dt.datetime | None = None):
+    """Running requests whose heartbeat is older than REPORT_STALL_SECONDS: their worker
+    stopped (killed, its machine lost) without marking them."""
+    since = (now or timezone.now()) - dt.timedelta(seconds=stall_seconds())
+    return ReportRequest.objects.filter(status=ReportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=since) | Q(heartbeat_at__isnull=True, started_at__lt=since)
+    )
+
+
+def reports_requeue_stalled(*, now: dt.datetime | None = None) -> Stalled:
+    """The watchdog (run by the outbox relay every REPORT_WATCHDOG_SECONDS): queue each
+    stalled report again through the outbox, or fail it once it has been started
+    REPORT_MAX_ATTEMPTS times. Each row is locked and checked again first, so two watchdogs
+    never queue one report twice. The worker's own message may still come back later (after
+    the broker's visibility timeout): report_build leaves a finished report alone."""
+    max_attempts = int(getattr(settings, "REPORT_MAX_ATTEMPTS", MAX_ATTEMPTS))
+    requeued: list[int] = []
+    failed: list[int] = []
+    candidates = list(stalled_reports(now=now).values_list("pk", flat=True)[:100])
+    for pk in candidates:
+        with transaction.atomic():
+            report = (
+                stalled_reports(now=now)
+                .select_for_update(**_skip_locked())
+                .select_related("requested_by")
+                .filter(pk=pk)
+                .first()
+            )
+            if report is None:
+                continue  # it beat meanwhile, finished, or another watchdog has it
+            if report.attempts >= max_attempts:
+                language = report.requested_by.language or settings.LANGUAGE_CODE
+                with translation.override(language):
+                    message = _(
+                        "The report's build stopped %(count)s times without finishing (its "
+                        "worker was lost). Try again later; if it happens again, tell the "
+                        "administrators."
+                    ) % {"count": report.attempts}
+                ReportRequest.objects.filter(pk=pk).update(
+                    status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
+                )
+                failed.append(pk)
+                continue
+            ReportRequest.objects.filter(pk=pk).update(
+                status=ReportStatus.QUEUED, progress=0, heartbeat_at=None
+            )
+            task_enqueue(task=BUILD_TASK, args=[pk])
+            requeued.append(pk)
+            logger.warning(
+                "Report %s stopped beating (attempt %s): queued again", pk, report.attempts
+            )
+    return Stalled(requeued=requeued, failed=failed)
+
+
+def _skip_locked() -> dict:
+    return {"skip_locked": connection.features.has_select_for_update_skip_locked}
 
 
 def reports_clean(*, now: dt.datetime | None = None) -> int:

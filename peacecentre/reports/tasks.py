@@ -8,6 +8,9 @@ countdown, or Redis hands a message still being worked on to a second worker.
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import transaction
+
+from peacecentre.outbox.services import task_enqueue
 
 from . import digests, services
 
@@ -46,9 +49,10 @@ def remove_old_reports() -> int:
 def send_weekly_commander_digests() -> int:
     """Queue this week's readiness digest of every commander not sent yet (beat: Mondays,
     06:00 Almaty). Running it twice in a week sends nothing new."""
-    pending = digests.commander_digests_prepare()
-    for digest_id in pending:
-        send_commander_digest.delay(digest_id)
+    with transaction.atomic():
+        pending = digests.commander_digests_prepare()
+        for digest_id in pending:
+            task_enqueue(task="reports.send_commander_digest", args=[digest_id])
     return len(pending)
 
 

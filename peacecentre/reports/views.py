@@ -77,6 +77,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source_url": kind.source_url(report.parameters),
             "covered": selectors.report_covers(user=request.user, report=report),
             "retention_days": retention_days(),
+            "waits_for_queue": selectors.report_waits_for_queue(report=report),
         },
     )
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "courses",
     "peacecentre.reports",
     "peacecentre.notifications",
+    "peacecentre.outbox",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view says otherwise (login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the messages: a task the broker refused becomes a "saved, will start" message.
+    "peacecentre.outbox.middleware.OutboxNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -201,7 +204,8 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Report tasks acknowledge late (peacecentre/reports/tasks.py): Redis hands a message not
     # yet acknowledged to another worker after visibility_timeout, so it must exceed the
     # longest task (CELERY_TASK_TIME_LIMIT, 30 min) and the longest retry countdown (the
-    # commander digest's, 30 min). A report whose worker died resumes within 2 hours.
+    # commander digest's, 30 min). A report whose worker died is queued again within minutes
+    # by the watchdog (its heartbeat stops: REPORT_STALL_SECONDS), not after this timeout.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
@@ -213,6 +217,20 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The task outbox (peacecentre/outbox) and its relay (manage.py outbox_relay): how often the
+# relay looks for pending tasks, and its backoff while the broker refuses them.
+OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=1.0)
+OUTBOX_BACKOFF_MAX_SECONDS = env.float("OUTBOX_BACKOFF_MAX_SECONDS", default=60.0)
+# /health/ fails when a task has waited for the broker longer than this.
+OUTBOX_MAX_AGE_SECONDS = env.int("OUTBOX_MAX_AGE_SECONDS", default=5 * 60)
+# A running report writes a heartbeat this often; the relay's watchdog (every
+# REPORT_WATCHDOG_SECONDS) queues again one silent for REPORT_STALL_SECONDS, at most
+# REPORT_MAX_ATTEMPTS builds in all.
+REPORT_HEARTBEAT_SECONDS = env.float("REPORT_HEARTBEAT_SECONDS", default=30.0)
+REPORT_STALL_SECONDS = env.float("REPORT_STALL_SECONDS", default=3 * 60.0)
+REPORT_WATCHDOG_SECONDS = env.float("REPORT_WATCHDOG_SECONDS", default=30.0)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 
 # Cache, shared by every web process: the public verification page counts wrong guesses per
 # address in it (django-ratelimit). CACHE_URL, or else REDIS_URL, is a redis:// URL

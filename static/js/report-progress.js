@@ -17,6 +17,7 @@
   var waiting = card.querySelector("[data-role=waiting]");
   var error = card.querySelector("[data-role=error]");
   var download = card.querySelector("[data-role=download]");
+  var queueDown = card.querySelector("[data-role=queue-down]");
   var BADGES = {
     queued: "text-bg-secondary",
     running: "text-bg-primary",
@@ -44,6 +45,9 @@
       badge.classList.toggle(BADGES[key], key === state.status);
     });
     setBar(state.status === "done" ? 100 : state.progress);
+    if (queueDown && state.status !== "queued") {
+      queueDown.classList.add("d-none");  // the queue took the build
+    }
     if (finished(state.status)) {
       bar.classList.remove("progress-bar-striped", "progress-bar-animated");
       bar.classList.add(state.status === "done" ? "bg-success" : "bg-danger");

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from courses.models import Enrolment
@@ -114,3 +115,44 @@ def test_a_withdrawal_mails_the_promoted_trainee_once_through_a_real_worker(
     assert eventually(again.ready)
     assert again.result is False
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_during_a_broker_outage_mails_once_the_broker_is_back(
+    celery_worker, registrar, settings
+):
+    """The promotion is saved and its mail waits in the task outbox; the relay hands it to
+    the broker once it answers, and the worker mails the trainee once."""
+    from peacecentre.outbox.models import OutboxTask
+
+    cohort = make_cohort(capacity=1)
+    (seated,) = seat(cohort, make_people(1))
+    waiting = factories.EnrolmentFactory(
+        cohort=cohort,
+        person=factories.PersonFactory(email="next.in.line@mod.kz"),
+        status=Enrolment.Status.WAITLISTED,
+        waitlist_position=1,
+    )
+    working_broker = settings.CELERY_BROKER_URL
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    enrolment_withdraw(enrolment=seated, reason="Deployed early", by=registrar)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ENROLLED
+    row = OutboxTask.objects.get(task_name="courses.send_waitlist_promotion")
+    assert (row.args, row.sent_at, row.attempts) == ([waiting.pk], None, 1)
+    time.sleep(1)
+    assert mail.outbox == []
+
+    settings.CELERY_BROKER_URL = working_broker
+    OutboxTask.objects.update(next_attempt_at=timezone.now())
+    call_command("outbox_relay", once=True)
+    assert eventually(
+        lambda: Enrolment.objects.filter(
+            pk=waiting.pk, promotion_notified_at__isnull=False
+        ).exists()
+    )
+    assert [m.to for m in mail.outbox] == [["next.in.line@mod.kz"]]
+    assert OutboxTask.objects.get(pk=row.pk).sent_at is not None

@@ -88,7 +88,7 @@ def test_nginx_passes_the_headers_the_settings_read():
 def test_exactly_one_beat_in_each_layout():
     procfile = (DEPLOY / "Procfile.production").read_text().splitlines()
     processes = [line.split(":", 1)[0] for line in procfile if line and not line.startswith("#")]
-    assert sorted(processes) == ["beat", "web", "worker"]
+    assert sorted(processes) == ["beat", "relay", "web", "worker"]
     assert sum("celery -A peacecentre beat" in line for line in procfile) == 1
     beat_units = [
         unit.name
@@ -97,6 +97,20 @@ def test_exactly_one_beat_in_each_layout():
     ]
     assert beat_units == ["peacecentre-beat.service"]
     assert (UNITS / "peacecentre-worker@.service").is_file()  # workers are instances: @1, @2...
+
+
+def test_the_outbox_relay_runs_in_every_layout():
+    """Without the relay, a task the broker refused would wait for ever: it is in the
+    development Procfile, the production one and a systemd unit, and the command exists."""
+    command = "python manage.py outbox_relay"
+    for procfile in (ROOT / "Procfile", DEPLOY / "Procfile.production"):
+        assert f"relay: {command}" in procfile.read_text().splitlines(), procfile
+    unit = (UNITS / "peacecentre-relay.service").read_text()
+    assert "ExecStart=/srv/peacecentre/app/.venv/bin/python manage.py outbox_relay" in unit
+    assert (
+        ROOT / "peacecentre" / "outbox" / "management" / "commands" / "outbox_relay.py"
+    ).is_file()
+    assert "peacecentre-relay" in OPERATIONS
 
 
 def test_units_use_the_environment_file_and_existing_commands():

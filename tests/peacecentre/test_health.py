@@ -7,6 +7,8 @@ from django.utils import timezone
 from django_celery_results.models import TaskResult
 
 from peacecentre.health import HEARTBEAT_TASK
+from peacecentre.outbox.models import OutboxTask
+from peacecentre.reports.models import ReportRequest
 from tests import services
 from tests.conftest import require
 
@@ -85,7 +87,8 @@ def test_an_unreachable_broker_answers_503_and_names_no_host(client, settings):
 @pytest.mark.django_db
 def test_the_check_is_cheap(client, broker_reachable, django_assert_num_queries):
     heartbeat(minutes_ago=1)
-    with django_assert_num_queries(2):  # SELECT 1, the last heartbeat
+    # SELECT 1, the last heartbeat, the outbox backlog, the stuck reports
+    with django_assert_num_queries(4):
         client.get(URL)
 
 
@@ -106,3 +109,70 @@ def test_the_load_balancers_scope_checks_the_web_machine_only(client, settings):
     assert body["database"]["ok"] is True
     assert body["broker"]["detail"] == "not checked"
     assert body["worker"]["detail"] == "not checked"
+    assert body["outbox"]["detail"] == "not checked"
+    assert body["stuck"]["detail"] == "not checked"
+
+
+@pytest.mark.django_db
+def test_a_task_waiting_for_the_broker_too_long_answers_503(client, broker_reachable, settings):
+    settings.OUTBOX_MAX_AGE_SECONDS = 300
+    heartbeat(minutes_ago=1)
+    OutboxTask.objects.create(task_name="reports.build_report", args=[1])  # just now
+    body = client.get(URL).json()
+    assert body["outbox"] == {
+        "ok": True,
+        "ms": None,
+        "detail": "",
+        "pending": 1,
+        "oldest_pending_seconds": body["outbox"]["oldest_pending_seconds"],
+    }
+    assert body["outbox"]["oldest_pending_seconds"] < 60
+    assert body["status"] == "ok"
+
+    OutboxTask.objects.create(
+        task_name="reports.build_report",
+        args=[2],
+        created_at=timezone.now() - dt.timedelta(minutes=6),
+    )
+    OutboxTask.objects.create(
+        task_name="reports.build_report",
+        args=[3],
+        created_at=timezone.now() - dt.timedelta(minutes=9),
+        sent_at=timezone.now(),  # sent: not counted
+    )
+    response = client.get(URL)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["outbox"]["ok"] is False
+    assert body["outbox"]["pending"] == 2
+    assert 355 <= body["outbox"]["oldest_pending_seconds"] <= 370
+    assert body["outbox"]["detail"] == "a task has waited for the broker over 300 s"
+    assert body["stuck"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_a_report_running_without_a_heartbeat_answers_503(
+    client, broker_reachable, settings, commander
+):
+    settings.REPORT_STALL_SECONDS = 180
+    heartbeat(minutes_ago=1)
+    now = timezone.now()
+    common = {"kind": "readiness_matrix", "format": "xlsx", "title": "t", "requested_by": commander}
+    ReportRequest.objects.create(
+        status="running", started_at=now, heartbeat_at=now - dt.timedelta(seconds=20), **common
+    )
+    assert client.get(URL).json()["stuck"] == {"ok": True, "ms": None, "detail": "", "reports": 0}
+
+    ReportRequest.objects.create(
+        status="running", started_at=now, heartbeat_at=now - dt.timedelta(minutes=4), **common
+    )
+    response = client.get(URL)
+    assert response.status_code == 503
+    assert response.json()["stuck"] == {
+        "ok": False,
+        "ms": None,
+        "detail": "reports running without a heartbeat",
+        "reports": 1,
+    }
+    # The load balancer's scope is not concerned: the pages still work.
+    assert client.get(URL, {"scope": "web"}).status_code == 200

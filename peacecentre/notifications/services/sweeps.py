@@ -4,7 +4,8 @@ thing, threshold and recipient.
 Every sweep is idempotent and set-based: a fixed number of queries whatever the number of
 records (one per kind of record, plus the units, the recipients' accounts and the insert),
 and the unique key (kind, object, threshold, recipient) makes a second run the same day, or
-a run on another worker at once, record nothing new (bulk_create(ignore_conflicts=True)).
+a run on another worker at once, record nothing new (INSERT ... ON CONFLICT DO NOTHING), and
+each run reports the rows it inserted itself.
 
 Thresholds take the smallest that applies: a record lapsing in `d` days gets the smallest of
 90, 30, 7, 0 with d <= threshold. A day without a sweep loses no reminder (the next day
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -162,7 +164,8 @@ def registrars() -> list[Recipient]:
 def reminders_record(reminders: list[Reminder]) -> int:
     """Record `reminders`, skipping those already recorded (the unique key) and duplicates
     among them; fills in the recipient's account from the e-mail when it is not known.
-    Returns how many are new. Four queries at most (PostgreSQL; SQLite splits big inserts)."""
+    Returns how many this call inserted (not another sweep running at the same time). Two
+    queries at most (PostgreSQL; SQLite splits big inserts)."""
     unique: dict[tuple, Reminder] = {}
     for reminder in reminders:
         key = (
@@ -183,10 +186,37 @@ def reminders_record(reminders: list[Reminder]) -> int:
         for reminder in unique.values():
             if reminder.recipient_user_id is None:
                 reminder.recipient_user_id = accounts.get(reminder.recipient_email)
-    kinds = {r.kind for r in unique.values()}
-    before = Reminder.objects.filter(kind__in=kinds).count()
-    Reminder.objects.bulk_create(unique.values(), ignore_conflicts=True, batch_size=INSERT_BATCH)
-    return Reminder.objects.filter(kind__in=kinds).count() - before
+    return _insert_new(list(unique.values()))
+
+
+def _insert_new(reminders: list[Reminder]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id (PostgreSQL, and SQLite 3.35+): the
+    rows returned are the ones this statement inserted, so two sweeps at once each count only
+    their own (bulk_create(ignore_conflicts=True) tells nothing of which rows went in, and
+    counting the table before and after counts the other sweep's rows too)."""
+    meta = Reminder._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, reminders) or INSERT_BATCH)
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(reminders), batch):
+            chunk = reminders[start : start + batch]
+            params = [
+                f.get_db_prep_save(f.pre_save(reminder, add=True), connection)
+                for reminder in chunk
+                for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+                f"{', '.join([row_sql] * len(chunk))} ON CONFLICT DO NOTHING "
+                f"RETURNING {quote(meta.pk.column)}",
+                params,
+            )
+            inserted += len(cursor.fetchall())
+    return inserted
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -272,7 +302,7 @@ def sweep_lapsing(*, on: dt.date | None = None) -> int:
     """Record the reminders of certifications and qualification records (medical, passport,
     language, driving, weapons) of active people lapsing within 90 days of `on` (default:
     today in the centre's time zone): to the person when they have an e-mail and to their
-    unit's commander (or the nearest ancestor unit's). Returns how many are new.
+    unit's commander (or the nearest ancestor unit's). Returns how many this run inserted.
     Nine queries, whatever the number of records."""
     on = _today(on)
     commanders = unit_commanders()
@@ -336,7 +366,7 @@ def sweep_cohorts_starting(*, on: dt.date | None = None) -> int:
     """Record the reminders of cohorts (not cancelled, not finalised) starting within 7 days
     of `on`: threshold 7, then 1 (tomorrow; a cohort found only on its first day gets that
     one too); to the enrolled trainees with an e-mail and to the instructors. Returns how
-    many are new. Five queries."""
+    many this run inserted. Five queries."""
     on = _today(on)
     content_type = ContentType.objects.get_for_model(Cohort)
     cohorts = {
@@ -387,7 +417,8 @@ def sweep_results_missing(*, on: dt.date | None = None) -> int:
     """Record the reminders of cohorts that ended before `on`, are neither finalised nor
     cancelled, and still miss scores or attendance (by the course's rules: see
     selectors.cohorts_missing_results): to the instructors, and to the registrars once the
-    cohort ended 3 or more days ago. Returns how many are new. A fixed number of queries."""
+    cohort ended 3 or more days ago. Returns how many this run inserted. A fixed number of
+    queries."""
     on = _today(on)
     missing = cohorts_missing_results(on=on)
     if not missing:
@@ -433,7 +464,7 @@ def sweep_results_missing(*, on: dt.date | None = None) -> int:
 def sweep_recognition_lapsing(*, on: dt.date | None = None) -> int:
     """Record the reminders of active UN-recognised courses whose recognition lapses within
     six months of `on` (the catalogue's LAPSING rule, courses.selectors.catalogue): to the
-    registrars. Returns how many are new. Three or four queries."""
+    registrars. Returns how many this run inserted. Three or four queries."""
     on = _today(on)
     courses = list(
         Course.objects.filter(

@@ -110,8 +110,8 @@ def test_cohorts_starting_runs_a_fixed_number_of_queries(trainees, django_assert
 
     ContentType.objects.get_for_model(Cohort)  # cached, as in a running worker
 
-    # cohorts, trainees, instructors, users by e-mail, count, insert, count
-    with django_assert_num_queries(7):
+    # cohorts, trainees, instructors, users by e-mail, insert (returning what it inserted)
+    with django_assert_num_queries(5):
         assert sweep_cohorts_starting(on=ON) == 2 * (trainees + 1)
 
 
@@ -214,9 +214,8 @@ def test_results_missing_runs_a_fixed_number_of_queries(cohorts, django_assert_n
 
     ContentType.objects.get_for_model(Cohort)
 
-    # cohorts, components, seated, results, attendance, instructors, registrars, count,
-    # insert, count
-    with django_assert_num_queries(10):
+    # cohorts, components, seated, results, attendance, instructors, registrars, insert
+    with django_assert_num_queries(8):
         assert sweep_results_missing(on=ON) == 2 * cohorts
 
 

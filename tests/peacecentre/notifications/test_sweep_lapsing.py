@@ -317,7 +317,7 @@ def _population(n: int):
         )
 
 
-SWEEP_QUERIES = 11  # units, users by e-mail, one per kind of record (6), count, insert, count
+SWEEP_QUERIES = 9  # units, users by e-mail, one per kind of record (6), insert
 
 
 # Up to 15 people: SQLite's insert takes at most 999 parameters (99 reminders) a statement, so

@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
+from peacecentre.outbox.models import OutboxTask
 from peacecentre.reports import digests, tasks
 from peacecentre.reports.models import CommanderDigest
 from peacecentre.roles import Role
@@ -29,14 +30,21 @@ def world(commander):
 
 
 @pytest.fixture
-def run_sweep(monkeypatch):
-    """The weekly task, its per-commander sends run at once (no worker)."""
-    monkeypatch.setattr(
-        tasks.send_commander_digest,
-        "delay",
-        lambda digest_id: tasks.send_commander_digest.apply(args=[digest_id]),
-    )
-    return lambda: tasks.send_weekly_commander_digests.apply().get()
+def run_sweep():
+    """The weekly task, then the per-commander sends it queued in the outbox, run at once
+    (no worker) and marked handed over, as the relay would."""
+
+    def run() -> int:
+        count = tasks.send_weekly_commander_digests.apply().get()
+        queued = OutboxTask.objects.filter(
+            task_name="reports.send_commander_digest", sent_at__isnull=True
+        ).order_by("pk")
+        for row in queued:
+            tasks.send_commander_digest.apply(args=row.args)
+            OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+        return count
+
+    return run
 
 
 def test_each_commander_gets_one_digest_a_week(run_sweep, commander, world):
