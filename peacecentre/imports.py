@@ -76,6 +76,11 @@ class RowsByStatus:
     def errors(self) -> list[RowError]:
         return [error for row in self.error_rows for error in row.errors]
 
+    @cached_property
+    def warnings(self) -> list[RowError]:
+        """What a row loses but is applied without (a row's `warnings`, when it has some)."""
+        return [warning for row in self.rows for warning in getattr(row, "warnings", ())]
+
     @property
     def can_apply(self) -> bool:
         return bool(self.rows) and not self.error_rows

@@ -9,9 +9,11 @@
 Rules of a row (stated on the import page too): the columns PEOPLE_REQUIRED must be filled in
 every row. For a person already in the register a blank optional cell, or an absent optional
 column, leaves that value as it is; for a new person it stays empty, except nationality, which
-defaults to KZ. A civilian has no rank: when a row makes a person civilian and gives no rank,
-the rank in the register is cleared. Values are stored as text as written, a leading = + - @
-included (exports escape them: peacecentre/spreadsheets.py).
+defaults to KZ. A rank is read by personnel/ranks.py (code, or English, Russian or Kazakh name,
+resolved by the row's category). A civilian has no rank: a rank given for one is left out with a
+warning, and when a row makes a person civilian the rank in the register is cleared. Values are
+stored as text as written, a leading = + - @ included (exports escape them:
+peacecentre/spreadsheets.py).
 
 Speed (5,000 rows in seconds, `make bench`): a fixed number of queries whatever the row count:
 people by service number in chunks, every rank and unit once; rows are checked in Python and
@@ -51,6 +53,7 @@ from peacecentre.imports import (
 from peacecentre.models import ImportFile, User
 from peacecentre.spreadsheets import Row, Table, read_table
 from personnel.models import Category, Gender, Person, Rank, Unit
+from personnel.ranks import RankIndex
 
 PEOPLE_COLUMNS = (
     "service_number",
@@ -120,6 +123,7 @@ class PreviewRow:
     name: str
     status: RowStatus = RowStatus.ERROR
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # applied all the same
     changes: list[FieldChange] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)  # a new person's values, as text
     values: dict[str, Any] = field(default_factory=dict)  # fields to write (all for a new one)
@@ -279,8 +283,7 @@ class _Register:
 
     people: dict[str, Person]
     ranks: dict[int, Rank]
-    ranks_by_code: dict[str, Rank]
-    ranks_by_name: dict[tuple[str, str], Rank]
+    rank_index: RankIndex
     unit_codes: dict[int, str]
     units_by_code: dict[str, int | None]  # exact and case-folded codes; None: ambiguous
     country_codes: frozenset[str]  # ISO 3166-1 alpha-2, as django-countries knows them
@@ -294,11 +297,6 @@ def _load_register(service_numbers: Iterable[str], *, lock: bool) -> _Register:
         chunk = numbers[start : start + LOOKUP_CHUNK]
         people.update((p.service_number, p) for p in queryset.filter(service_number__in=chunk))
     ranks = {rank.pk: rank for rank in Rank.objects.all()}
-    ranks_by_code: dict[str, Rank] = {}
-    ranks_by_name: dict[tuple[str, str], Rank] = {}
-    for rank in ranks.values():
-        ranks_by_code[rank.code.casefold()] = rank
-        ranks_by_name[(rank.category, rank.name.casefold())] = rank
     unit_codes = dict(Unit.objects.values_list("pk", "code"))
     folded = Counter(code.casefold() for code in unit_codes.values())
     units_by_code: dict[str, int | None] = {}
@@ -308,7 +306,7 @@ def _load_register(service_numbers: Iterable[str], *, lock: bool) -> _Register:
         units_by_code[code] = pk  # an exact match always wins
     country_codes = frozenset(code for code, _name in countries)
     return _Register(
-        people, ranks, ranks_by_code, ranks_by_name, unit_codes, units_by_code, country_codes
+        people, ranks, RankIndex(ranks.values()), unit_codes, units_by_code, country_codes
     )
 
 
@@ -464,44 +462,14 @@ class _RowChecker:
             else:
                 given["unit_id"] = unit_id
         if rank_text := cells.get("rank"):
-            self._given_rank(rank_text, category, given, fail)
+            reading = self.register.rank_index.read(rank_text, category=category)
+            if reading.rank is not None:
+                given["rank_id"] = reading.rank.pk
+            elif reading.error:
+                fail("rank", reading.error)
+            elif reading.warning:
+                result.warnings.append(RowError(result.number, "rank", reading.warning))
         return given
-
-    def _given_rank(self, text: str, category: str, given: dict[str, Any], fail) -> None:
-        if category == Category.CIVILIAN:
-            fail("rank", _("a civilian has no rank; leave this cell blank."))
-            return
-        folded = text.casefold()
-        rank = self.register.ranks_by_code.get(folded) or self.register.ranks_by_name.get(
-            (category, folded)
-        )
-        if rank is None:  # a name that exists only in the other uniformed category?
-            rank = next(
-                (
-                    r
-                    for (rank_category, name), r in self.register.ranks_by_name.items()
-                    if name == folded and rank_category != category
-                ),
-                None,
-            )
-        if rank is None:
-            fail(
-                "rank",
-                _("“%(value)s” is not the code or name of a rank in the register.")
-                % {"value": text},
-            )
-        elif category in CATEGORIES and rank.category != category:
-            fail(
-                "rank",
-                _("%(rank)s is a %(rank_category)s rank; this row's category is %(category)s.")
-                % {
-                    "rank": rank.name,
-                    "rank_category": Category(rank.category).label,
-                    "category": Category(category).label,
-                },
-            )
-        else:
-            given["rank_id"] = rank.pk
 
     def _check_combination(
         self, after: dict[str, Any], given: dict[str, Any], result: PreviewRow

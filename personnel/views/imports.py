@@ -84,6 +84,7 @@ def people_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
         context |= {
             "preview": preview,
             "errors_shown": preview.errors[:ROWS_SHOWN],
+            "warnings_shown": preview.warnings[:ROWS_SHOWN],
             "new_shown": preview.new[:ROWS_SHOWN],
             "updated_shown": preview.updated[:ROWS_SHOWN],
             "unchanged_shown": preview.unchanged[:ROWS_SHOWN],
