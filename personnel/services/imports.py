@@ -42,13 +42,18 @@ from django_countries import countries
 
 from peacecentre.imports import (
     LOOKUP_CHUNK,
+    REFUSED_COLUMNS,
+    RefusedRows,
     RowError,
     RowsByStatus,
+    import_apply_allowed,
     import_file_create,
     import_file_lock,
+    import_file_mark_applied,
     import_file_upload,
     not_a_date,
     parse_date,
+    refused_rows_of,
 )
 from peacecentre.models import ImportFile, User
 from peacecentre.spreadsheets import Row, Table, read_table
@@ -79,6 +84,8 @@ PEOPLE_REQUIRED = (
     "category",
 )
 PEOPLE_OPTIONAL = tuple(column for column in PEOPLE_COLUMNS if column not in PEOPLE_REQUIRED)
+# What a file may hold besides: the columns a file of refused rows adds.
+PEOPLE_READ = (*PEOPLE_OPTIONAL, *REFUSED_COLUMNS)
 COLUMN_ORDER = {column: index for index, column in enumerate(PEOPLE_COLUMNS)}
 DEFAULT_NATIONALITY = "KZ"
 # Sets made once: TextChoices.values builds a new list on every call.
@@ -176,7 +183,7 @@ def people_import_upload(*, upload: UploadedFile, by: User) -> ImportFile:
     Raises ValidationError saying what is wrong with the file as a whole; row problems are
     the preview's business.
     """
-    read_table(upload, required=PEOPLE_REQUIRED, optional=PEOPLE_OPTIONAL)
+    read_table(upload, required=PEOPLE_REQUIRED, optional=PEOPLE_READ)
     upload.seek(0)
     content = upload.read()
     return import_file_create(kind=ImportFile.Kind.PEOPLE, upload=upload, content=content, by=by)
@@ -192,16 +199,19 @@ def people_import_preview(*, import_file: ImportFile) -> PeoplePreview:
 
 @transaction.atomic
 def people_import_apply(
-    *, import_file: ImportFile, by: User, expected_digest: str
+    *, import_file: ImportFile, by: User, expected_digest: str, valid_only: bool = False
 ) -> dict[str, int]:
-    """Apply `import_file` to the register, all rows or none, and mark it applied.
+    """Apply `import_file` to the register, all rows or none, and mark it applied; with
+    `valid_only`, the rows without an error, leaving the others out (kept with the import:
+    people_import_refused_rows).
 
     `expected_digest` is the digest of the preview the user confirmed: when the register
     changed since (the outcome differs), nothing is written and ValidationError(code="stale")
-    is raised. Also raises ValidationError when the file has an error row ("has_errors"), was
-    applied already ("applied"), or `by` is neither its uploader nor an administrator
-    ("not_yours"; peacecentre.imports.import_file_lock). Returns the counts written:
-    {"new", "updated", "unchanged"}.
+    is raised. Also raises ValidationError when the file has an error row and not
+    `valid_only`, or no valid row ("has_errors"), was applied already ("applied"), or `by` is
+    neither its uploader nor an administrator ("not_yours";
+    peacecentre.imports.import_file_lock). Returns the counts: {"new", "updated",
+    "unchanged", "refused"}.
     """
     import_file = import_file_lock(import_file=import_file, by=by, kind=ImportFile.Kind.PEOPLE)
     preview = _preview(_read(import_file), lock=True)
@@ -214,17 +224,7 @@ def people_import_apply(
             ),
             code="stale",
         )
-    if not preview.can_apply:
-        raise ValidationError(
-            _(
-                "The file has %(count)s row(s) in error and cannot be applied. Nothing was "
-                "written: correct the file and upload it again."
-            )
-            % {"count": len(preview.error_rows)}
-            if preview.rows
-            else _("The file has no data rows."),
-            code="has_errors",
-        )
+    import_apply_allowed(preview, valid_only=valid_only)
     now = timezone.now()
     created = [_new_person(row) for row in preview.new]
     changed, fields = [], {"search_text", "updated_at"}
@@ -251,23 +251,27 @@ def people_import_apply(
             % {"error": exc},
             code="stale",
         ) from exc
-    summary = {
-        "new": len(created),
-        "updated": len(changed),
-        "unchanged": len(preview.unchanged),
-    }
-    import_file.applied_at = now
-    import_file.applied_by = by
-    import_file.summary = summary
-    import_file.save(update_fields=["applied_at", "applied_by", "summary"])
-    return summary
+    summary = {"new": len(created), "updated": len(changed), "unchanged": len(preview.unchanged)}
+    return import_file_mark_applied(
+        import_file=import_file, by=by, summary=summary, preview=preview
+    )
+
+
+def people_import_refused_rows(*, import_file: ImportFile) -> RefusedRows:
+    """The rows of `import_file` in error as the file has them, with the reason: before it is
+    applied, those its preview finds now; once applied, those it left out. Reads only."""
+    return refused_rows_of(
+        import_file=import_file,
+        table=_read(import_file),
+        preview=lambda table: _preview(table, lock=False),
+    )
 
 
 def _read(import_file: ImportFile) -> Table:
     if import_file.kind != ImportFile.Kind.PEOPLE:
         raise ValidationError(_("This file is not a personnel import."), code="wrong_kind")
     return read_table(
-        import_file_upload(import_file), required=PEOPLE_REQUIRED, optional=PEOPLE_OPTIONAL
+        import_file_upload(import_file), required=PEOPLE_REQUIRED, optional=PEOPLE_READ
     )
 
 

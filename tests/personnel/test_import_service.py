@@ -183,7 +183,7 @@ def test_preview_writes_nothing_and_apply_adds_every_row(registrar, register):
         import_file=import_file, by=registrar, expected_digest=preview.digest
     )
 
-    assert summary == {"new": 2, "updated": 0, "unchanged": 0}
+    assert summary == {"new": 2, "updated": 0, "unchanged": 0, "refused": 0}
     officer = Person.objects.get(service_number="KZ-100001")
     assert (officer.rank, officer.unit, officer.category) == (
         register["cpt"],
@@ -456,7 +456,7 @@ def test_an_existing_person_is_updated_with_what_changes(registrar, register):
     ]
     assert preview.counts == {"new": 0, "updated": 1, "unchanged": 0, "error": 0}
 
-    assert apply(import_file, registrar) == {"new": 0, "updated": 1, "unchanged": 0}
+    assert apply(import_file, registrar) == {"new": 0, "updated": 1, "unchanged": 0, "refused": 0}
 
     person.refresh_from_db()
     assert (person.rank, person.last_name, person.phone) == (
@@ -553,7 +553,7 @@ def test_importing_the_same_file_again_changes_nothing(registrar, register):
         summary = people_import_apply(
             import_file=again, by=registrar, expected_digest=preview.digest
         )
-    assert summary == {"new": 0, "updated": 0, "unchanged": 3}
+    assert summary == {"new": 0, "updated": 0, "unchanged": 3, "refused": 0}
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPD"))]
     assert all("personnel_person" not in sql for sql in writes)
     assert dict(Person.objects.values_list("service_number", "updated_at")) == state
