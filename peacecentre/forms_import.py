@@ -9,6 +9,12 @@ from django.utils.translation import ngettext
 VALID_ONLY = "valid_only"  # the name of the button that applies the valid rows only
 
 
+class SecondarySubmit(Submit):
+    """A submit button without crispy's btn-primary, for its own css_class to colour it."""
+
+    field_classes = "btn"
+
+
 class ImportApplyForm(forms.Form):
     """Confirms one preview: `digest` is that preview's fingerprint, so records that changed
     since are caught instead of overwritten. The first button applies every row (disabled
@@ -30,7 +36,7 @@ class ImportApplyForm(forms.Form):
         ]
         if valid_rows:
             buttons.append(
-                Submit(
+                SecondarySubmit(
                     VALID_ONLY,
                     ngettext(
                         "Apply the %(count)s valid row only",
