@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peacecentre.models import ImportFile
@@ -246,3 +248,18 @@ def test_a_valid_only_post_on_a_file_whose_rows_are_all_wrong_writes_nothing(
 
     assert "nothing to apply" in response.content.decode()
     assert Person.objects.count() == 0
+
+
+def test_the_refused_download_queries_do_not_grow_with_rows(client, registrar, register):
+    client.force_login(registrar)
+    counts = []
+    for rows in (10, 200):
+        lines = [
+            person_row(service_number=f"KZ-{rows}-{n}", gender="FX"[n % 2]) for n in range(rows)
+        ]
+        import_file = upload(people_csv(lines), registrar)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("personnel:import_refused", args=[import_file.pk]))
+        assert len(read_csv(response.content)) == 1 + rows // 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

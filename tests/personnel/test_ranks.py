@@ -2,7 +2,10 @@
 case and spacing, police and military equivalents resolved by the row's category; an unknown
 or ambiguous rank names the choices; a civilian's rank is left out with a warning."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.utils import translation
 
 from peacecentre.demo.reference import seed_ranks
@@ -163,3 +166,16 @@ def test_the_reference_ranks_link_each_police_rank_to_its_military_equivalent(db
         for code, rank in ranks.items()
         if not code.startswith("P-")
     )
+
+
+def test_the_migration_links_the_police_ranks_of_an_existing_register():
+    captain = factories.RankFactory(code="CPT", name="Captain", category="military")
+    police = factories.RankFactory(code="P-CPT", name="Captain of Police", category="police")
+    alone = factories.RankFactory(code="P-INS", name="Inspector", category="police")
+    migration = importlib.import_module("personnel.migrations.0011_rank_military_equivalent")
+
+    migration.link_police_ranks(django_apps, None)
+
+    police.refresh_from_db()
+    alone.refresh_from_db()
+    assert (police.military_equivalent, alone.military_equivalent) == (captain, None)
