@@ -121,4 +121,9 @@ urlpatterns += [
         certification_import_views.certification_import_errors,
         name="certification_import_errors",
     ),
+    path(
+        "certifications/import/<int:pk>/refused.csv",
+        certification_import_views.certification_import_refused,
+        name="certification_import_refused",
+    ),
 ]

@@ -134,9 +134,10 @@ class UnitAdmin(SimpleHistoryAdmin, TreeAdmin):
 
 @admin.register(Rank)
 class RankAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "category", "seniority", "is_officer")
+    list_display = ("code", "name", "category", "seniority", "is_officer", "military_equivalent")
     list_filter = ("category", "is_officer")
     search_fields = ("code", "name")
+    list_select_related = ("military_equivalent",)
 
 
 class QualificationInline(admin.TabularInline):

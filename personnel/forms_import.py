@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from peacecentre.forms_import import ImportApplyForm
 from peacecentre.models import ImportFile
 
 
@@ -27,24 +28,5 @@ class PeopleImportUploadForm(forms.Form):
         )
 
 
-class PeopleImportApplyForm(forms.Form):
-    """Confirms one preview: `digest` is that preview's fingerprint, so a register that changed
-    since is caught instead of overwritten."""
-
-    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, action: str, can_apply: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.form_class = "d-inline"
-        self.helper.attrs = {"data-testid": "import-apply-form"}
-        self.helper.layout = Layout(
-            Field("digest"),
-            Submit(
-                "apply",
-                _("Apply to the register"),
-                css_class="btn-primary",
-                disabled=not can_apply,
-            ),
-        )
+class PeopleImportApplyForm(ImportApplyForm):
+    apply_label = _("Apply to the register")

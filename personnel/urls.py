@@ -33,6 +33,7 @@ urlpatterns: list = [
     path("import/<int:pk>/", imports.people_import_preview_page, name="import_preview"),
     path("import/<int:pk>/apply/", imports.people_import_apply_page, name="import_apply"),
     path("import/<int:pk>/errors.csv", imports.people_import_errors, name="import_errors"),
+    path("import/<int:pk>/refused.csv", imports.people_import_refused, name="import_refused"),
 ]
 
 # Readiness matrix, its exports and the gender balance (personnel/views/matrix.py).

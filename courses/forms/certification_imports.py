@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from peacecentre.forms_import import ImportApplyForm
 from peacecentre.models import ImportFile
 
 
@@ -30,24 +31,5 @@ class CertificationImportUploadForm(forms.Form):
         )
 
 
-class CertificationImportApplyForm(forms.Form):
-    """Confirms one preview: `digest` is that preview's fingerprint, so records that changed
-    since (a number taken, a certification recorded) are caught instead of overwritten."""
-
-    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, action: str, can_apply: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.form_class = "d-inline"
-        self.helper.attrs = {"data-testid": "import-apply-form"}
-        self.helper.layout = Layout(
-            Field("digest"),
-            Submit(
-                "apply",
-                _("Add the certifications"),
-                css_class="btn-primary",
-                disabled=not can_apply,
-            ),
-        )
+class CertificationImportApplyForm(ImportApplyForm):
+    apply_label = _("Add the certifications")

@@ -71,14 +71,19 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from courses.models import Certification, Course
 from peacecentre.imports import (
     LOOKUP_CHUNK,
+    REFUSED_COLUMNS,
+    RefusedRows,
     RowError,
     RowsByStatus,
     chunks,
+    import_apply_allowed,
     import_file_create,
     import_file_lock,
+    import_file_mark_applied,
     import_file_upload,
     not_a_date,
     parse_date,
+    refused_rows_of,
 )
 from peacecentre.models import ImportFile, User
 from peacecentre.spreadsheets import Row, Table, read_table
@@ -87,6 +92,8 @@ from personnel.models import Person
 CERTIFICATION_COLUMNS = ("service_number", "course_code", "number", "issued_on", "valid_until")
 CERTIFICATION_REQUIRED = ("service_number", "course_code", "number", "issued_on")
 CERTIFICATION_OPTIONAL = ("valid_until",)
+# What a file may hold besides: the columns a file of refused rows adds.
+CERTIFICATION_READ = (*CERTIFICATION_OPTIONAL, *REFUSED_COLUMNS)
 COLUMN_ORDER = {column: index for index, column in enumerate(CERTIFICATION_COLUMNS)}
 NUMBER_LIMIT = Certification._meta.get_field("number").max_length
 # 500 rows per INSERT: the certification and its history row are 15-20 columns, so a batch is
@@ -217,7 +224,7 @@ def certification_import_upload(*, upload: UploadedFile, by: User) -> ImportFile
     Raises ValidationError saying what is wrong with the file as a whole; row problems are
     the preview's business.
     """
-    read_table(upload, required=CERTIFICATION_REQUIRED, optional=CERTIFICATION_OPTIONAL)
+    read_table(upload, required=CERTIFICATION_REQUIRED, optional=CERTIFICATION_READ)
     upload.seek(0)
     content = upload.read()
     return import_file_create(
@@ -236,17 +243,20 @@ def certification_import_preview(*, import_file: ImportFile) -> CertificationPre
 
 @transaction.atomic
 def certification_import_apply(
-    *, import_file: ImportFile, by: User, expected_digest: str
+    *, import_file: ImportFile, by: User, expected_digest: str, valid_only: bool = False
 ) -> dict[str, int]:
     """Add every certification of `import_file`, or none, link the supersede chains (see the
-    module's docstring) and mark the file applied.
+    module's docstring) and mark the file applied. With `valid_only`, the rows without an
+    error are added and the others left out (kept with the import:
+    certification_import_refused_rows); the chains link the added ones.
 
     `expected_digest` is the digest of the preview the user confirmed: when the records
     changed since (a number taken, a certification recorded, a course changed), nothing is
     written and ValidationError(code="stale") is raised. Also raises ValidationError when the
-    file has an error row ("has_errors"), was applied already ("applied"), or `by` is neither
-    its uploader nor an administrator ("not_yours"). Returns the counts written: {"new",
-    "computed" (valid until worked out from the course), "linked" (supersede links made)}.
+    file has an error row and not `valid_only`, or no valid row ("has_errors"), was applied
+    already ("applied"), or `by` is neither its uploader nor an administrator ("not_yours").
+    Returns the counts: {"new", "computed" (valid until worked out from the course), "linked"
+    (supersede links made), "refused" (rows left out)}.
     """
     import_file = import_file_lock(
         import_file=import_file, by=by, kind=ImportFile.Kind.CERTIFICATIONS
@@ -254,17 +264,7 @@ def certification_import_apply(
     preview = _preview(_read(import_file), lock=True)
     if preview.digest != expected_digest:
         raise ValidationError(_stale_message(preview), code="stale")
-    if not preview.can_apply:
-        raise ValidationError(
-            _(
-                "The file has %(count)s row(s) in error and cannot be applied. Nothing was "
-                "written: correct the file and upload it again."
-            )
-            % {"count": len(preview.error_rows)}
-            if preview.rows
-            else _("The file has no data rows."),
-            code="has_errors",
-        )
+    import_apply_allowed(preview, valid_only=valid_only)
     reason = _("Imported from %(name)s") % {"name": import_file.original_name}
     created: dict[int, Certification] = {}  # by row number
     for row in preview.new:
@@ -326,11 +326,19 @@ def certification_import_apply(
         "computed": preview.counts["computed"],
         "linked": preview.links,
     }
-    import_file.applied_at = timezone.now()
-    import_file.applied_by = by
-    import_file.summary = summary
-    import_file.save(update_fields=["applied_at", "applied_by", "summary"])
-    return summary
+    return import_file_mark_applied(
+        import_file=import_file, by=by, summary=summary, preview=preview
+    )
+
+
+def certification_import_refused_rows(*, import_file: ImportFile) -> RefusedRows:
+    """The rows of `import_file` in error as the file has them, with the reason: before it is
+    applied, those its preview finds now; once applied, those it left out. Reads only."""
+    return refused_rows_of(
+        import_file=import_file,
+        table=_read(import_file),
+        preview=lambda table: _preview(table, lock=False),
+    )
 
 
 def _recorded_for_update(pairs: list[tuple[Held, ImportedRow]]) -> dict[int, Certification]:
@@ -367,7 +375,7 @@ def _read(import_file: ImportFile) -> Table:
     return read_table(
         import_file_upload(import_file),
         required=CERTIFICATION_REQUIRED,
-        optional=CERTIFICATION_OPTIONAL,
+        optional=CERTIFICATION_READ,
     )
 
 

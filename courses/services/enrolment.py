@@ -121,6 +121,8 @@ class PlanLine:
     reasons: tuple[str, ...] = ()
     # A withdrawn or declined enrolment in this cohort that this line brings back.
     existing: Enrolment | None = None
+    # What the fingerprint keeps of a refusal when its reasons quote a waitlist position.
+    grounds: tuple[str, ...] = ()
 
     @property
     def person(self) -> Person | None:
@@ -180,12 +182,21 @@ class EnrolmentPlan:
         return self.waitlisted - self.promotable + len(self.to_waitlist)
 
     @property
+    def waitlist_positions(self) -> list[int]:
+        return [line.waitlist_position for line in self.to_waitlist if line.waitlist_position]
+
+    @property
     def fingerprint(self) -> str:
-        """What the registrar saw, condensed: apply refuses to write when it changed."""
-        # Outcomes and positions only: serving the waitlist first (apply does) changes neither.
-        parts = [f"nominate={self.nominate}"]
+        """What decides each line's outcome, condensed: apply refuses to write when it changed.
+
+        Each known candidate's outcome and, for a refusal, why; the capacity; whether everyone
+        is nominated. Not the waitlist positions: a waitlist that only grew or moved ahead of
+        the newcomers since the preview changes where they queue, not whether they are
+        waitlisted, so apply goes ahead and reports the positions given.
+        """
+        parts = [f"nominate={self.nominate}", f"capacity={self.cohort.capacity}"]
         parts += [
-            f"{line.person.pk}:{line.outcome}:{line.waitlist_position or ''}"
+            f"{line.person.pk}:{line.outcome}:{line.grounds or line.reasons}"
             for line in self.lines
             if line.person is not None
         ]
@@ -397,7 +408,14 @@ def enrolment_plan(
         first_seen[person.pk] = candidate
         previous = existing.get(person.pk)
         if previous is not None and previous.status in ACTIVE_STATUSES:
-            lines.append(PlanLine(candidate, Outcome.REFUSE, reasons=(_already_in(previous),)))
+            lines.append(
+                PlanLine(
+                    candidate,
+                    Outcome.REFUSE,
+                    reasons=(_already_in(previous),),
+                    grounds=(f"already in: {previous.status}",),
+                )
+            )
             continue
         if reasons := eligibility.reasons(person):
             lines.append(PlanLine(candidate, Outcome.REFUSE, reasons=tuple(reasons)))

@@ -23,7 +23,11 @@ from courses.forms.certification_imports import (
 )
 from courses.models import Course
 from courses.services import certification_imports as services
-from peacecentre.imports import import_errors_response, import_files_for
+from peacecentre.imports import (
+    import_errors_response,
+    import_files_for,
+    refused_rows_response,
+)
 from peacecentre.models import ImportFile
 from peacecentre.roles import Role, role_required
 from peacecentre.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES, csv_response, xlsx_response
@@ -124,6 +128,7 @@ def certification_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"digest": preview.digest},
                 action=reverse("courses:certification_import_apply", args=[import_file.pk]),
                 can_apply=preview.can_apply,
+                valid_rows=preview.valid_count if preview.can_apply_valid_only else 0,
             ),
         }
     return render(request, "courses/certification_import_preview.html", context)
@@ -132,7 +137,8 @@ def certification_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORTERS)
 def certification_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm a preview: write it all, or say why nothing was written and show the preview."""
+    """Confirm a preview: write it all (or its valid rows only, when that button was
+    pressed), or say why nothing was written and show the preview."""
     import_file = get_object_or_404(_imports(request), pk=pk)
     form = CertificationImportApplyForm(request.POST, action="", can_apply=True)
     if not form.is_valid():
@@ -140,7 +146,10 @@ def certification_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("courses:certification_import_preview", pk=pk)
     try:
         summary = services.certification_import_apply(
-            import_file=import_file, by=request.user, expected_digest=form.cleaned_data["digest"]
+            import_file=import_file,
+            by=request.user,
+            expected_digest=form.cleaned_data["digest"],
+            valid_only=form.valid_only,
         )
     except ValidationError as exc:
         level = messages.WARNING if exc.code == "stale" else messages.ERROR
@@ -165,6 +174,8 @@ def certification_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "linked": linked,
         },
     )
+    if summary["refused"]:  # its page offers the rows left out
+        return redirect("courses:certification_import_preview", pk=pk)
     return redirect("courses:certification_import")
 
 
@@ -180,3 +191,16 @@ def certification_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("courses:certification_import")
     return import_errors_response(import_file, preview.errors)
+
+
+@role_required(*IMPORTERS)
+def certification_import_refused(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows in error as the file has them plus the reason, as CSV: before applying, those
+    the preview finds; after applying the valid rows only, those left out."""
+    import_file = get_object_or_404(_imports(request), pk=pk)
+    try:
+        refused = services.certification_import_refused_rows(import_file=import_file)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("courses:certification_import")
+    return refused_rows_response(import_file, refused)

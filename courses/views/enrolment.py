@@ -194,13 +194,26 @@ def enrol_apply(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back_to_cohort(cohort.pk)
+    # The positions as given now: the waitlist may have grown since the preview.
+    positions = plan.waitlist_positions
+    queued = (
+        _("%(first)s to %(last)s") % {"first": positions[0], "last": positions[-1]}
+        if len(positions) > 1
+        else "".join(map(str, positions))
+    )
     done = [
         ngettext("%(n)s enrolled", "%(n)s enrolled", len(plan.to_enrol)),
-        ngettext("%(n)s waitlisted", "%(n)s waitlisted", len(plan.to_waitlist)),
+        ngettext(
+            "%(n)s waitlisted (position %(positions)s)",
+            "%(n)s waitlisted (positions %(positions)s)",
+            len(plan.to_waitlist),
+        ),
         ngettext("%(n)s nominated", "%(n)s nominated", len(plan.to_nominate)),
     ]
     counts = (len(plan.to_enrol), len(plan.to_waitlist), len(plan.to_nominate))
-    summary = ", ".join(text % {"n": n} for text, n in zip(done, counts, strict=True) if n)
+    summary = ", ".join(
+        text % {"n": n, "positions": queued} for text, n in zip(done, counts, strict=True) if n
+    )
     if summary:
         messages.success(request, _("Saved: %(summary)s.") % {"summary": summary})
     if plan.refused:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_noop
 
 from courses.models import AssessmentComponent, CertificationType, Course
 from peacecentre.models import User
@@ -65,28 +66,29 @@ UNITS = (
 # A commander sees their unit and every unit under it (peacecentre/roles.py).
 UNIT_COMMANDERS = {"KAZBAT": "commander", "MIA-PPD": "commander2"}
 
-# (code, name, category, seniority, officer)
+# (code, name, category, seniority, officer). The names are in the translation catalogues too:
+# an import may give a rank by its Russian or Kazakh name (personnel/ranks.py).
 RANKS = (
-    ("PTE", "Private", "military", 1, False),
-    ("CPL", "Corporal", "military", 2, False),
-    ("JSGT", "Junior Sergeant", "military", 3, False),
-    ("SGT", "Sergeant", "military", 4, False),
-    ("SSGT", "Senior Sergeant", "military", 5, False),
-    ("SGM", "Sergeant Major", "military", 6, False),
-    ("LT", "Lieutenant", "military", 7, True),
-    ("SLT", "Senior Lieutenant", "military", 8, True),
-    ("CPT", "Captain", "military", 9, True),
-    ("MAJ", "Major", "military", 10, True),
-    ("LTC", "Lieutenant Colonel", "military", 11, True),
-    ("COL", "Colonel", "military", 12, True),
-    ("P-SGT", "Sergeant of Police", "police", 1, False),
-    ("P-SSGT", "Senior Sergeant of Police", "police", 2, False),
-    ("P-LT", "Lieutenant of Police", "police", 3, True),
-    ("P-SLT", "Senior Lieutenant of Police", "police", 4, True),
-    ("P-CPT", "Captain of Police", "police", 5, True),
-    ("P-MAJ", "Major of Police", "police", 6, True),
-    ("P-LTC", "Lieutenant Colonel of Police", "police", 7, True),
-    ("P-COL", "Colonel of Police", "police", 8, True),
+    ("PTE", gettext_noop("Private"), "military", 1, False),
+    ("CPL", gettext_noop("Corporal"), "military", 2, False),
+    ("JSGT", gettext_noop("Junior Sergeant"), "military", 3, False),
+    ("SGT", gettext_noop("Sergeant"), "military", 4, False),
+    ("SSGT", gettext_noop("Senior Sergeant"), "military", 5, False),
+    ("SGM", gettext_noop("Sergeant Major"), "military", 6, False),
+    ("LT", gettext_noop("Lieutenant"), "military", 7, True),
+    ("SLT", gettext_noop("Senior Lieutenant"), "military", 8, True),
+    ("CPT", gettext_noop("Captain"), "military", 9, True),
+    ("MAJ", gettext_noop("Major"), "military", 10, True),
+    ("LTC", gettext_noop("Lieutenant Colonel"), "military", 11, True),
+    ("COL", gettext_noop("Colonel"), "military", 12, True),
+    ("P-SGT", gettext_noop("Sergeant of Police"), "police", 1, False),
+    ("P-SSGT", gettext_noop("Senior Sergeant of Police"), "police", 2, False),
+    ("P-LT", gettext_noop("Lieutenant of Police"), "police", 3, True),
+    ("P-SLT", gettext_noop("Senior Lieutenant of Police"), "police", 4, True),
+    ("P-CPT", gettext_noop("Captain of Police"), "police", 5, True),
+    ("P-MAJ", gettext_noop("Major of Police"), "police", 6, True),
+    ("P-LTC", gettext_noop("Lieutenant Colonel of Police"), "police", 7, True),
+    ("P-COL", gettext_noop("Colonel of Police"), "police", 8, True),
 )
 
 CERTIFICATION_TYPES = (
@@ -438,6 +440,9 @@ def seed_ranks() -> dict[str, Rank]:
                 "category": category,
                 "seniority": seniority,
                 "is_officer": officer,
+                "military_equivalent": ranks.get(code.removeprefix("P-"))
+                if code.startswith("P-")
+                else None,
             },
         )
     return ranks

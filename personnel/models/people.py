@@ -26,12 +26,30 @@ class Rank(models.Model):
     )
     seniority = models.PositiveSmallIntegerField(_("seniority"), help_text=_("Higher is senior."))
     is_officer = models.BooleanField(_("officer rank"), default=False)
+    military_equivalent = models.ForeignKey(
+        "self",
+        verbose_name=_("military equivalent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="police_equivalents",
+        limit_choices_to={"category": Category.MILITARY},
+        help_text=_(
+            "For a police rank, the military rank of the same name (Captain for Captain of "
+            "Police): an import row of either category may name the rank either way."
+        ),
+    )
 
     class Meta:
         verbose_name = _("rank")
         verbose_name_plural = _("ranks")
         ordering = ["category", "seniority"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(military_equivalent__isnull=True)
+                | models.Q(category=Category.POLICE),
+                name="rank_only_police_has_a_military_equivalent",
+            ),
             models.UniqueConstraint(
                 fields=["category", "name"], name="rank_name_unique_per_category"
             ),

@@ -9,9 +9,11 @@
 Rules of a row (stated on the import page too): the columns PEOPLE_REQUIRED must be filled in
 every row. For a person already in the register a blank optional cell, or an absent optional
 column, leaves that value as it is; for a new person it stays empty, except nationality, which
-defaults to KZ. A civilian has no rank: when a row makes a person civilian and gives no rank,
-the rank in the register is cleared. Values are stored as text as written, a leading = + - @
-included (exports escape them: peacecentre/spreadsheets.py).
+defaults to KZ. A rank is read by personnel/ranks.py (code, or English, Russian or Kazakh name,
+resolved by the row's category). A civilian has no rank: a rank given for one is left out with a
+warning, and when a row makes a person civilian the rank in the register is cleared. Values are
+stored as text as written, a leading = + - @ included (exports escape them:
+peacecentre/spreadsheets.py).
 
 Speed (5,000 rows in seconds, `make bench`): a fixed number of queries whatever the row count:
 people by service number in chunks, every rank and unit once; rows are checked in Python and
@@ -40,17 +42,23 @@ from django_countries import countries
 
 from peacecentre.imports import (
     LOOKUP_CHUNK,
+    REFUSED_COLUMNS,
+    RefusedRows,
     RowError,
     RowsByStatus,
+    import_apply_allowed,
     import_file_create,
     import_file_lock,
+    import_file_mark_applied,
     import_file_upload,
     not_a_date,
     parse_date,
+    refused_rows_of,
 )
 from peacecentre.models import ImportFile, User
 from peacecentre.spreadsheets import Row, Table, read_table
 from personnel.models import Category, Gender, Person, Rank, Unit
+from personnel.ranks import RankIndex
 
 PEOPLE_COLUMNS = (
     "service_number",
@@ -76,6 +84,8 @@ PEOPLE_REQUIRED = (
     "category",
 )
 PEOPLE_OPTIONAL = tuple(column for column in PEOPLE_COLUMNS if column not in PEOPLE_REQUIRED)
+# What a file may hold besides: the columns a file of refused rows adds.
+PEOPLE_READ = (*PEOPLE_OPTIONAL, *REFUSED_COLUMNS)
 COLUMN_ORDER = {column: index for index, column in enumerate(PEOPLE_COLUMNS)}
 DEFAULT_NATIONALITY = "KZ"
 # Sets made once: TextChoices.values builds a new list on every call.
@@ -120,6 +130,7 @@ class PreviewRow:
     name: str
     status: RowStatus = RowStatus.ERROR
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # applied all the same
     changes: list[FieldChange] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)  # a new person's values, as text
     values: dict[str, Any] = field(default_factory=dict)  # fields to write (all for a new one)
@@ -172,7 +183,7 @@ def people_import_upload(*, upload: UploadedFile, by: User) -> ImportFile:
     Raises ValidationError saying what is wrong with the file as a whole; row problems are
     the preview's business.
     """
-    read_table(upload, required=PEOPLE_REQUIRED, optional=PEOPLE_OPTIONAL)
+    read_table(upload, required=PEOPLE_REQUIRED, optional=PEOPLE_READ)
     upload.seek(0)
     content = upload.read()
     return import_file_create(kind=ImportFile.Kind.PEOPLE, upload=upload, content=content, by=by)
@@ -188,16 +199,19 @@ def people_import_preview(*, import_file: ImportFile) -> PeoplePreview:
 
 @transaction.atomic
 def people_import_apply(
-    *, import_file: ImportFile, by: User, expected_digest: str
+    *, import_file: ImportFile, by: User, expected_digest: str, valid_only: bool = False
 ) -> dict[str, int]:
-    """Apply `import_file` to the register, all rows or none, and mark it applied.
+    """Apply `import_file` to the register, all rows or none, and mark it applied; with
+    `valid_only`, the rows without an error, leaving the others out (kept with the import:
+    people_import_refused_rows).
 
     `expected_digest` is the digest of the preview the user confirmed: when the register
     changed since (the outcome differs), nothing is written and ValidationError(code="stale")
-    is raised. Also raises ValidationError when the file has an error row ("has_errors"), was
-    applied already ("applied"), or `by` is neither its uploader nor an administrator
-    ("not_yours"; peacecentre.imports.import_file_lock). Returns the counts written:
-    {"new", "updated", "unchanged"}.
+    is raised. Also raises ValidationError when the file has an error row and not
+    `valid_only`, or no valid row ("has_errors"), was applied already ("applied"), or `by` is
+    neither its uploader nor an administrator ("not_yours";
+    peacecentre.imports.import_file_lock). Returns the counts: {"new", "updated",
+    "unchanged", "refused"}.
     """
     import_file = import_file_lock(import_file=import_file, by=by, kind=ImportFile.Kind.PEOPLE)
     preview = _preview(_read(import_file), lock=True)
@@ -210,17 +224,7 @@ def people_import_apply(
             ),
             code="stale",
         )
-    if not preview.can_apply:
-        raise ValidationError(
-            _(
-                "The file has %(count)s row(s) in error and cannot be applied. Nothing was "
-                "written: correct the file and upload it again."
-            )
-            % {"count": len(preview.error_rows)}
-            if preview.rows
-            else _("The file has no data rows."),
-            code="has_errors",
-        )
+    import_apply_allowed(preview, valid_only=valid_only)
     now = timezone.now()
     created = [_new_person(row) for row in preview.new]
     changed, fields = [], {"search_text", "updated_at"}
@@ -247,23 +251,27 @@ def people_import_apply(
             % {"error": exc},
             code="stale",
         ) from exc
-    summary = {
-        "new": len(created),
-        "updated": len(changed),
-        "unchanged": len(preview.unchanged),
-    }
-    import_file.applied_at = now
-    import_file.applied_by = by
-    import_file.summary = summary
-    import_file.save(update_fields=["applied_at", "applied_by", "summary"])
-    return summary
+    summary = {"new": len(created), "updated": len(changed), "unchanged": len(preview.unchanged)}
+    return import_file_mark_applied(
+        import_file=import_file, by=by, summary=summary, preview=preview
+    )
+
+
+def people_import_refused_rows(*, import_file: ImportFile) -> RefusedRows:
+    """The rows of `import_file` in error as the file has them, with the reason: before it is
+    applied, those its preview finds now; once applied, those it left out. Reads only."""
+    return refused_rows_of(
+        import_file=import_file,
+        table=_read(import_file),
+        preview=lambda table: _preview(table, lock=False),
+    )
 
 
 def _read(import_file: ImportFile) -> Table:
     if import_file.kind != ImportFile.Kind.PEOPLE:
         raise ValidationError(_("This file is not a personnel import."), code="wrong_kind")
     return read_table(
-        import_file_upload(import_file), required=PEOPLE_REQUIRED, optional=PEOPLE_OPTIONAL
+        import_file_upload(import_file), required=PEOPLE_REQUIRED, optional=PEOPLE_READ
     )
 
 
@@ -279,8 +287,7 @@ class _Register:
 
     people: dict[str, Person]
     ranks: dict[int, Rank]
-    ranks_by_code: dict[str, Rank]
-    ranks_by_name: dict[tuple[str, str], Rank]
+    rank_index: RankIndex
     unit_codes: dict[int, str]
     units_by_code: dict[str, int | None]  # exact and case-folded codes; None: ambiguous
     country_codes: frozenset[str]  # ISO 3166-1 alpha-2, as django-countries knows them
@@ -294,11 +301,6 @@ def _load_register(service_numbers: Iterable[str], *, lock: bool) -> _Register:
         chunk = numbers[start : start + LOOKUP_CHUNK]
         people.update((p.service_number, p) for p in queryset.filter(service_number__in=chunk))
     ranks = {rank.pk: rank for rank in Rank.objects.all()}
-    ranks_by_code: dict[str, Rank] = {}
-    ranks_by_name: dict[tuple[str, str], Rank] = {}
-    for rank in ranks.values():
-        ranks_by_code[rank.code.casefold()] = rank
-        ranks_by_name[(rank.category, rank.name.casefold())] = rank
     unit_codes = dict(Unit.objects.values_list("pk", "code"))
     folded = Counter(code.casefold() for code in unit_codes.values())
     units_by_code: dict[str, int | None] = {}
@@ -308,7 +310,7 @@ def _load_register(service_numbers: Iterable[str], *, lock: bool) -> _Register:
         units_by_code[code] = pk  # an exact match always wins
     country_codes = frozenset(code for code, _name in countries)
     return _Register(
-        people, ranks, ranks_by_code, ranks_by_name, unit_codes, units_by_code, country_codes
+        people, ranks, RankIndex(ranks.values()), unit_codes, units_by_code, country_codes
     )
 
 
@@ -464,44 +466,14 @@ class _RowChecker:
             else:
                 given["unit_id"] = unit_id
         if rank_text := cells.get("rank"):
-            self._given_rank(rank_text, category, given, fail)
+            reading = self.register.rank_index.read(rank_text, category=category)
+            if reading.rank is not None:
+                given["rank_id"] = reading.rank.pk
+            elif reading.error:
+                fail("rank", reading.error)
+            elif reading.warning:
+                result.warnings.append(RowError(result.number, "rank", reading.warning))
         return given
-
-    def _given_rank(self, text: str, category: str, given: dict[str, Any], fail) -> None:
-        if category == Category.CIVILIAN:
-            fail("rank", _("a civilian has no rank; leave this cell blank."))
-            return
-        folded = text.casefold()
-        rank = self.register.ranks_by_code.get(folded) or self.register.ranks_by_name.get(
-            (category, folded)
-        )
-        if rank is None:  # a name that exists only in the other uniformed category?
-            rank = next(
-                (
-                    r
-                    for (rank_category, name), r in self.register.ranks_by_name.items()
-                    if name == folded and rank_category != category
-                ),
-                None,
-            )
-        if rank is None:
-            fail(
-                "rank",
-                _("“%(value)s” is not the code or name of a rank in the register.")
-                % {"value": text},
-            )
-        elif category in CATEGORIES and rank.category != category:
-            fail(
-                "rank",
-                _("%(rank)s is a %(rank_category)s rank; this row's category is %(category)s.")
-                % {
-                    "rank": rank.name,
-                    "rank_category": Category(rank.category).label,
-                    "category": Category(category).label,
-                },
-            )
-        else:
-            given["rank_id"] = rank.pk
 
     def _check_combination(
         self, after: dict[str, Any], given: dict[str, Any], result: PreviewRow

@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peacecentre.imports import import_errors_response, import_files_for
+from peacecentre.imports import (
+    import_errors_response,
+    import_files_for,
+    refused_rows_response,
+)
 from peacecentre.models import ImportFile
 from peacecentre.roles import Role, role_required
 from peacecentre.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES, csv_response, xlsx_response
@@ -20,6 +24,7 @@ from personnel.services.imports import (
     PEOPLE_REQUIRED,
     people_import_apply,
     people_import_preview,
+    people_import_refused_rows,
     people_import_upload,
 )
 
@@ -84,6 +89,7 @@ def people_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
         context |= {
             "preview": preview,
             "errors_shown": preview.errors[:ROWS_SHOWN],
+            "warnings_shown": preview.warnings[:ROWS_SHOWN],
             "new_shown": preview.new[:ROWS_SHOWN],
             "updated_shown": preview.updated[:ROWS_SHOWN],
             "unchanged_shown": preview.unchanged[:ROWS_SHOWN],
@@ -92,6 +98,7 @@ def people_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"digest": preview.digest},
                 action=reverse("personnel:import_apply", args=[import_file.pk]),
                 can_apply=preview.can_apply,
+                valid_rows=preview.valid_count if preview.can_apply_valid_only else 0,
             ),
         }
     return render(request, "personnel/import_preview.html", context)
@@ -100,7 +107,8 @@ def people_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORTERS)
 def people_import_apply_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm a preview: write it all, or say why nothing was written and show the preview."""
+    """Confirm a preview: write it all (or its valid rows only, when that button was
+    pressed), or say why nothing was written and show the preview."""
     import_file = get_object_or_404(_people_imports(request), pk=pk)
     form = PeopleImportApplyForm(request.POST, action="", can_apply=True)
     if not form.is_valid():
@@ -108,7 +116,10 @@ def people_import_apply_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("personnel:import_preview", pk=pk)
     try:
         summary = people_import_apply(
-            import_file=import_file, by=request.user, expected_digest=form.cleaned_data["digest"]
+            import_file=import_file,
+            by=request.user,
+            expected_digest=form.cleaned_data["digest"],
+            valid_only=form.valid_only,
         )
     except ValidationError as exc:
         level = messages.WARNING if exc.code == "stale" else messages.ERROR
@@ -119,6 +130,8 @@ def people_import_apply_page(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(name)s applied: %(new)s added, %(updated)s updated, %(unchanged)s unchanged.")
         % {"name": import_file.original_name, **summary},
     )
+    if summary["refused"]:  # its page offers the rows left out
+        return redirect("personnel:import_preview", pk=pk)
     return redirect("personnel:import")
 
 
@@ -134,3 +147,16 @@ def people_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("personnel:import")
     return import_errors_response(import_file, preview.errors)
+
+
+@role_required(*IMPORTERS)
+def people_import_refused(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows in error as the file has them plus the reason, as CSV: before applying, those
+    the preview finds; after applying the valid rows only, those left out."""
+    import_file = get_object_or_404(_people_imports(request), pk=pk)
+    try:
+        refused = people_import_refused_rows(import_file=import_file)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("personnel:import")
+    return refused_rows_response(import_file, refused)

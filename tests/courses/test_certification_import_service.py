@@ -68,7 +68,7 @@ def test_preview_writes_nothing_and_apply_adds_every_row(registrar, catalogue):
         import_file=import_file, by=registrar, expected_digest=preview.digest
     )
 
-    assert summary == {"new": 2, "computed": 1, "linked": 0}
+    assert summary == {"new": 2, "computed": 1, "linked": 0, "refused": 0}
     unsoc = Certification.objects.get(number="UNSOC-2019-0042")
     assert unsoc.person == catalogue["abenov"]
     assert unsoc.course == catalogue["unsoc"]

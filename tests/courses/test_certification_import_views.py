@@ -57,6 +57,7 @@ def page_urls(import_file: ImportFile) -> list[tuple[str, str]]:
         ("get", reverse("courses:certification_import_preview", args=[pk])),
         ("post", reverse("courses:certification_import_apply", args=[pk])),
         ("get", reverse("courses:certification_import_errors", args=[pk])),
+        ("get", reverse("courses:certification_import_refused", args=[pk])),
     ]
 
 

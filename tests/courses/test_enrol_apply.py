@@ -209,3 +209,24 @@ def test_apply_query_count_does_not_grow_with_people(registrar):
     # rows each); on PostgreSQL it is one statement.
     assert len(few_queries) <= 13  # with the lock on the cohort and on its new people
     assert len(many_queries) <= len(few_queries) + 1
+
+
+def test_a_preview_made_stale_only_by_the_waitlist_order_is_applied_at_the_new_position(
+    registrar,
+):
+    cohort = make_cohort(capacity=1)
+    seat(cohort, make_people(1))
+    newcomer = make_people(1)[0]
+    preview = enrolment_plan(cohort=cohort, people=[newcomer], by=registrar)
+    assert preview.waitlist_positions == [1]
+    ahead = waitlist(cohort, make_people(1))  # another registrar, meanwhile
+
+    applied = enrolment_apply(
+        cohort=cohort, person_ids=preview.person_ids, expected=preview.fingerprint, by=registrar
+    )
+
+    assert applied.waitlist_positions == [2]
+    assert positions(cohort) == [
+        (ahead[0].person.service_number, 1),
+        (newcomer.service_number, 2),
+    ]

@@ -104,6 +104,36 @@ def test_two_registrars_applying_the_same_preview_one_is_told_it_is_stale():
         assert Enrolment.objects.filter(cohort=cohort).count() == 1
 
 
+def test_two_registrars_waitlisting_into_a_full_cohort_are_both_applied():
+    """Both previews promise waitlist position 1; whoever locks second queues at 2 instead of
+    being told the preview is stale (the outcome, waitlisted, is the one they saw)."""
+    require(*services.postgresql())
+    for _round in range(ROUNDS):
+        cohort = make_cohort(capacity=2)
+        seat(cohort, make_people(2))
+        mine, theirs = make_people(2), make_people(2)
+        previews = [enrolment_plan(cohort=cohort, people=p, by=None) for p in (mine, theirs)]
+        assert [p.waitlist_positions for p in previews] == [[1, 2], [1, 2]]
+
+        results = race(
+            *(
+                lambda preview=preview, cohort=cohort: enrolment_apply(
+                    cohort=cohort,
+                    person_ids=preview.person_ids,
+                    expected=preview.fingerprint,
+                    by=None,
+                )
+                for preview in previews
+            )
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert sorted(plan.waitlist_positions for plan in results) == [[1, 2], [3, 4]]
+        queued = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.WAITLISTED)
+        assert sorted(queued.values_list("waitlist_position", flat=True)) == [1, 2, 3, 4]
+        assert set(queued.values_list("person", flat=True)) == {p.pk for p in mine + theirs}
+
+
 def test_one_person_enrolled_into_two_overlapping_cohorts_at_once_gets_one_seat():
     """Two registrars, two cohorts with overlapping dates, the same person at the same moment:
     the person rows are locked too, so the second sees the first's enrolment as an overlap."""

@@ -363,3 +363,53 @@ def test_an_unknown_nominating_country_is_refused():
         plan_for(make_cohort(), make_people(1), nominating_country="ZZ")
 
     assert refused.value.message_dict == {"nominating_country": ["ZZ is not a country code."]}
+
+
+def test_fingerprint_ignores_waitlist_positions_but_not_the_reasons_of_a_refusal():
+    cohort = make_cohort(capacity=1)
+    seat(cohort, make_people(1))
+    newcomer, refused = make_people(2)
+    refused.is_active = False
+    refused.save()
+    before = plan_for(cohort, [newcomer, refused])
+    assert before.waitlist_positions == [1]
+
+    waitlist(cohort, make_people(2))  # the queue grows ahead of the newcomer
+    grown = plan_for(cohort, [newcomer, refused])
+    assert grown.waitlist_positions == [3]
+    assert grown.fingerprint == before.fingerprint
+
+    refused.is_active = True
+    refused.category, refused.rank = Category.CIVILIAN, None  # refused, for another reason
+    refused.save()
+    cohort.course.admitted_categories = [Category.MILITARY]
+    cohort.course.save()
+    assert plan_for(cohort, [newcomer, refused]).fingerprint != grown.fingerprint
+
+
+def test_fingerprint_ignores_the_position_an_already_waitlisted_person_holds():
+    cohort = make_cohort(capacity=1)
+    seat(cohort, make_people(1))
+    first, second = waitlist(cohort, make_people(2))
+    before = plan_for(cohort, [second.person])
+    assert before.lines[0].reasons == ("already in this cohort (waitlisted, position 2)",)
+
+    first.status = Enrolment.Status.WITHDRAWN
+    first.waitlist_position = None
+    first.save()
+    second.waitlist_position = 1
+    second.save()
+    after = plan_for(cohort, [second.person])
+
+    assert after.lines[0].reasons == ("already in this cohort (waitlisted, position 1)",)
+    assert after.fingerprint == before.fingerprint
+
+
+def test_fingerprint_changes_with_the_capacity():
+    cohort = make_cohort(capacity=5)
+    person = make_people(1)[0]
+    before = plan_for(cohort, [person]).fingerprint
+    Cohort.objects.filter(pk=cohort.pk).update(capacity=6)
+    cohort.refresh_from_db()
+
+    assert plan_for(cohort, [person]).fingerprint != before

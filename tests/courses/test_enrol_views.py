@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from courses.models import Cohort, Enrolment
 from courses.services.enrolment import Outcome
 from tests import factories
-from tests.courses.enrolment_support import make_cohort, make_people, seat
+from tests.courses.enrolment_support import make_cohort, make_people, positions, seat, waitlist
 
 pytestmark = pytest.mark.django_db
 
@@ -275,7 +275,29 @@ def test_apply_after_someone_enrolled_meanwhile_shows_the_new_preview(signed_in,
     assert Enrolment.objects.filter(cohort=cohort).count() == 1  # only the other registrar's
 
     again = signed_in.post(url("enrol_apply", cohort.pk), apply_data(response), follow=True)
-    assert [str(m) for m in again.context["messages"]] == ["Saved: 2 enrolled, 1 waitlisted."]
+    assert [str(m) for m in again.context["messages"]] == [
+        "Saved: 2 enrolled, 1 waitlisted (position 1)."
+    ]
+
+
+def test_apply_after_the_waitlist_grew_meanwhile_saves_and_gives_the_new_positions(
+    signed_in, cohort
+):
+    seat(cohort, make_people(3))
+    unit = factories.UnitFactory()
+    mine = make_people(2, unit=unit)
+    preview = signed_in.get(url("enrol_unit", cohort.pk), {"unit": unit.pk})
+    assert preview.context["plan"].waitlist_positions == [1, 2]
+    waitlist(cohort, make_people(1))  # another registrar, meanwhile
+
+    response = signed_in.post(url("enrol_apply", cohort.pk), apply_data(preview), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Saved: 2 waitlisted (positions 2 to 3)."
+    ]
+    assert [number for number, _position in positions(cohort)[1:]] == [
+        person.service_number for person in mine
+    ]
 
 
 def test_apply_reports_the_refused(signed_in, cohort):

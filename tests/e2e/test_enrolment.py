@@ -41,7 +41,9 @@ def test_registrar_enrols_a_unit_then_a_withdrawal_promotes_the_waitlist(
     page.get_by_role("button", name="Save enrolments").click()
 
     expect(page).to_have_url(f"{live_server.url}/courses/cohorts/{cohort.pk}/")
-    expect(page.get_by_role("alert").first).to_contain_text("Saved: 3 enrolled, 2 waitlisted.")
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Saved: 3 enrolled, 2 waitlisted (positions 1 to 2)."
+    )
     expect(page.get_by_test_id("seats-taken")).to_have_text("3 / 3")
     expect(page.get_by_test_id("roster-row")).to_have_count(3)
     expect(page.get_by_test_id("waitlist-position")).to_have_text(["1", "2"])

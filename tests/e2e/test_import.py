@@ -147,3 +147,87 @@ def test_a_hostile_workbook_gets_its_message_on_the_form(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"import-hostile-workbook-{width}")
     assert Person.objects.count() == 0
+
+def test_registrar_applies_the_valid_rows_only_and_fixes_the_refused(
+    page, live_server, sign_in, screenshot, tmp_path
+):
+    call_command("seed_demo", verbosity=0)
+    police = ["KZ-E2E-101", "Captain", "Sadykova", "Dana", "F", "1990-04-02", "police", "MIA-FPU"]
+    civilian = ["KZ-E2E-102", "Captain", "Omarov", "Timur", "M", "1985-09-30", "civilian", ""]
+    wrong_gender = ["KZ-E2E-103", "CPT", "Bekova", "Aruzhan", "X", "1993-01-20", "military", ""]
+    no_unit = ["KZ-E2E-104", "LT", "Ermekov", "Daulet", "M", "14.07.1994", "military", "KAZBAT-9"]
+    upload = write_csv(
+        tmp_path / "people-mixed.csv",
+        [
+            [*police, "", "+7 702 000 0101", ""],
+            [*civilian, "", "", ""],
+            [*wrong_gender, "", "+7 702 000 0103", "new"],
+            [*no_unit, "", "", ""],
+        ],
+    )
+    count = Person.objects.count()
+
+    sign_in("registrar", "peacekeeper-2026")
+    page.goto(f"{live_server.url}/personnel/import/")
+    page.get_by_label("CSV or Excel file").set_input_files(upload)
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_test_id("count-error")).to_have_text("2")
+    expect(page.get_by_test_id("count-new")).to_have_text("2")
+    expect(page.get_by_test_id("warning-rows")).to_contain_text(
+        "“Captain” was left out: a civilian has no rank."
+    )
+    expect(page.get_by_test_id("new-rows")).to_contain_text("Captain of Police")
+    expect(page.get_by_role("button", name="Apply to the register")).to_be_disabled()
+    valid_only = page.get_by_role("button", name="Apply the 2 valid rows only")
+    expect(valid_only).to_be_enabled()
+    expect(page.get_by_test_id("valid-only-note")).to_be_visible()
+    screenshot("import-valid-only-preview")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(valid_only).to_be_visible()
+    screenshot("import-valid-only-preview-390")
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+    valid_only.click()
+
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "people-mixed.csv applied: 2 added, 0 updated, 0 unchanged."
+    )
+    refused = page.get_by_test_id("import-refused")
+    expect(refused).to_contain_text("2 rows in error were left out.")
+    screenshot("import-valid-only-applied")
+    assert Person.objects.count() == count + 2
+    dana = Person.objects.select_related("rank").get(service_number="KZ-E2E-101")
+    assert dana.rank.code == "P-CPT"
+    assert Person.objects.get(service_number="KZ-E2E-102").rank is None
+
+    with page.expect_download() as download_info:
+        refused.get_by_test_id("refused-rows-csv").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-refused-rows.csv")
+    saved = tmp_path / "refused.csv"
+    download.save_as(saved)
+    with saved.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    assert header == [*COLUMNS[:-1], "row", "reason"]  # notes is not an import column
+    assert [row[header.index("row")] for row in rows[1:]] == ["4", "5"]
+    assert rows[1][header.index("phone")] == "+7 702 000 0103"  # as written
+    assert "gender" in rows[1][header.index("reason")]
+    assert "KAZBAT-9" in rows[2][header.index("reason")]
+
+    rows[1][header.index("gender")] = "F"
+    rows[2][header.index("unit_code")] = "KAZBAT-1"
+    with saved.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    page.goto(f"{live_server.url}/personnel/import/")
+    page.get_by_label("CSV or Excel file").set_input_files(str(saved))
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_test_id("count-error")).to_have_text("0")
+    expect(page.get_by_test_id("count-new")).to_have_text("2")
+    expect(page.get_by_test_id("ignored-columns")).to_have_count(0)
+    page.get_by_role("button", name="Apply to the register").click()
+
+    expect(page.get_by_role("alert").first).to_contain_text("2 added")
+    assert Person.objects.count() == count + 4

@@ -162,6 +162,7 @@ MATRIX: dict[str, Row] = {
     "personnel:import_preview": Row(get=only(EDITORS, 200), pk="people_import"),
     "personnel:import_apply": Row(get=everyone(405), post=only(EDITORS, 302), pk="people_import"),
     "personnel:import_errors": Row(get=only(EDITORS, 200), pk="people_import"),
+    "personnel:import_refused": Row(get=only(EDITORS, 200), pk="people_import"),
     # -- readiness, units, missions ------------------------------------------------------------
     "personnel:readiness_matrix": Row(get=only((*EDITORS, *COMMANDERS), 200)),
     "personnel:readiness_matrix_export": Row(get=only((*EDITORS, *COMMANDERS), 200)),
@@ -260,6 +261,7 @@ MATRIX: dict[str, Row] = {
         get=everyone(405), post=only(EDITORS, 302), pk="certification_import"
     ),
     "courses:certification_import_errors": Row(get=only(EDITORS, 200), pk="certification_import"),
+    "courses:certification_import_refused": Row(get=only(EDITORS, 200), pk="certification_import"),
     # -- reports (the readiness matrix of unit A, requested by its commander) ------------------
     "reports:list": Row(get=everyone(200)),
     # Unit A's readiness matrix: its commander, registrars and administrators get it (302 to
@@ -608,9 +610,11 @@ def test_scoped_pages_show_only_what_the_role_may_see(world, matrix_client, name
 IMPORT_PAGES = (
     ("personnel:import_preview", "people_import", "GET"),
     ("personnel:import_errors", "people_import", "GET"),
+    ("personnel:import_refused", "people_import", "GET"),
     ("personnel:import_apply", "people_import", "POST"),
     ("courses:certification_import_preview", "certification_import", "GET"),
     ("courses:certification_import_errors", "certification_import", "GET"),
+    ("courses:certification_import_refused", "certification_import", "GET"),
     ("courses:certification_import_apply", "certification_import", "POST"),
 )
 

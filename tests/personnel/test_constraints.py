@@ -146,3 +146,16 @@ def test_assessment_area_is_recorded_once_per_assessment():
     area = {"assessment": assessment, "area": "medical", "result": "satisfactory"}
     models.AssessmentAreaResult.objects.create(**area)
     refused(lambda: models.AssessmentAreaResult.objects.create(**area))
+
+
+def test_only_a_police_rank_has_a_military_equivalent():
+    captain = factories.RankFactory(code="CPT", name="Captain", category="military")
+    police = factories.RankFactory(
+        code="P-CPT", name="Captain of Police", category="police", military_equivalent=captain
+    )
+    assert police.military_equivalent == captain
+    refused(
+        lambda: factories.RankFactory(
+            code="MAJ", name="Major", category="military", military_equivalent=captain
+        )
+    )

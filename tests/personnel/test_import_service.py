@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from peacecentre import spreadsheets
+from peacecentre.demo.reference import seed_ranks
 from peacecentre.models import ImportFile
 from peacecentre.roles import Role
 from personnel.models import Category, Person
@@ -182,7 +183,7 @@ def test_preview_writes_nothing_and_apply_adds_every_row(registrar, register):
         import_file=import_file, by=registrar, expected_digest=preview.digest
     )
 
-    assert summary == {"new": 2, "updated": 0, "unchanged": 0}
+    assert summary == {"new": 2, "updated": 0, "unchanged": 0, "refused": 0}
     officer = Person.objects.get(service_number="KZ-100001")
     assert (officer.rank, officer.unit, officer.category) == (
         register["cpt"],
@@ -286,6 +287,40 @@ def test_only_the_required_columns_are_needed(registrar, register):
     assert (person.rank, person.unit, person.nationality.code) == (None, None, "KZ")
 
 
+# --- ranks as real files write them -----------------------------------------------------
+
+
+def test_ranks_are_read_in_russian_and_kazakh_and_by_the_row_category(registrar, rank_catalogues):
+    seed_ranks()
+    factories.UnitFactory(code="KAZBAT-1")
+    rows = [
+        person_row(service_number="KZ-1", rank="Captain", category="police"),
+        person_row(service_number="KZ-2", rank="Лейтенант", category="military"),
+        person_row(service_number="KZ-3", rank="капитан", category="police"),
+        person_row(service_number="KZ-4", rank="Аға лейтенант", category="military"),
+    ]
+    import_file, preview = preview_of(people_csv(rows), registrar)
+    assert preview.errors == []
+
+    apply(import_file, registrar)
+
+    ranks = dict(Person.objects.values_list("service_number", "rank__code"))
+    assert ranks == {"KZ-1": "P-CPT", "KZ-2": "LT", "KZ-3": "P-CPT", "KZ-4": "SLT"}
+
+
+def test_a_civilian_row_with_a_rank_is_applied_without_it_and_warned(registrar, register):
+    row = person_row(category="civilian", rank="Captain")
+    import_file, preview = preview_of(people_csv([row]), registrar)
+
+    assert preview.errors == []
+    assert preview.warnings == [
+        RowError(2, "rank", "“Captain” was left out: a civilian has no rank.")
+    ]
+    assert preview.new[0].shown["rank"] == ""
+    apply(import_file, registrar)
+    assert Person.objects.get().rank is None
+
+
 # --- rows in error ----------------------------------------------------------------------
 
 
@@ -293,11 +328,19 @@ def test_only_the_required_columns_are_needed(registrar, register):
     ("overrides", "column", "reason"),
     [
         ({"unit_code": "NOPE-9"}, "unit_code", "“NOPE-9” is not the code of a unit"),
-        ({"rank": "GEN"}, "rank", "“GEN” is not the code or name of a rank"),
-        ({"rank": "P-SGT"}, "rank", "Sergeant of Police is a police rank; this row's category"),
-        ({"rank": "sergeant of police"}, "rank", "Sergeant of Police is a police rank"),
-        ({"category": "police", "rank": "Major"}, "rank", "Major is a military rank"),
-        ({"category": "civilian"}, "rank", "a civilian has no rank"),
+        (
+            {"rank": "GEN"},
+            "rank",
+            "“GEN” is not a military rank. The military ranks: CPT (Captain), MAJ (Major).",
+        ),
+        ({"rank": "P-SGT"}, "rank", "“P-SGT” is a police rank, not a military one."),
+        ({"rank": "sergeant of police"}, "rank", "is a police rank, not a military one"),
+        (
+            {"category": "police", "rank": "Major"},
+            "rank",
+            "“Major” is a military rank, not a police one. The police ranks: P-SGT (Sergeant "
+            "of Police).",
+        ),
         ({"gender": "X"}, "gender", "“X” is not F or M"),
         ({"gender": "female"}, "gender", "“female” is not F or M"),
         ({"date_of_birth": "1990/05/17"}, "date_of_birth", "not a date written YYYY-MM-DD"),
@@ -413,7 +456,7 @@ def test_an_existing_person_is_updated_with_what_changes(registrar, register):
     ]
     assert preview.counts == {"new": 0, "updated": 1, "unchanged": 0, "error": 0}
 
-    assert apply(import_file, registrar) == {"new": 0, "updated": 1, "unchanged": 0}
+    assert apply(import_file, registrar) == {"new": 0, "updated": 1, "unchanged": 0, "refused": 0}
 
     person.refresh_from_db()
     assert (person.rank, person.last_name, person.phone) == (
@@ -510,7 +553,7 @@ def test_importing_the_same_file_again_changes_nothing(registrar, register):
         summary = people_import_apply(
             import_file=again, by=registrar, expected_digest=preview.digest
         )
-    assert summary == {"new": 0, "updated": 0, "unchanged": 3}
+    assert summary == {"new": 0, "updated": 0, "unchanged": 3, "refused": 0}
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPD"))]
     assert all("personnel_person" not in sql for sql in writes)
     assert dict(Person.objects.values_list("service_number", "updated_at")) == state

@@ -59,6 +59,7 @@ def page_urls(import_file: ImportFile) -> list[tuple[str, str]]:
         ("get", reverse("personnel:import_preview", args=[pk])),
         ("post", reverse("personnel:import_apply", args=[pk])),
         ("get", reverse("personnel:import_errors", args=[pk])),
+        ("get", reverse("personnel:import_refused", args=[pk])),
     ]
 
 
