@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from courses.models import Cohort, Enrolment
+from courses.models import Certification, Cohort, Enrolment
 from courses.services.enrolment import ENROLLING_STATUSES, Candidate
 from peacecentre.roles import cohorts_for
 from personnel.models import Person, Unit
@@ -43,6 +43,8 @@ class CohortPage:
     waitlist: list[Enrolment] = field(default_factory=list)  # by position
     nominations: list[Enrolment] = field(default_factory=list)
     departed: list[Enrolment] = field(default_factory=list)  # withdrawn and declined
+    # Person id -> the certificate this cohort issued them (the newest unrevoked one).
+    certificates: dict[int, Certification] = field(default_factory=dict)
 
     @property
     def seated(self) -> int:
@@ -75,7 +77,7 @@ def _enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
 
 def cohort_page(*, cohort: Cohort) -> CohortPage:
     """Roster (by name), waitlist (by position), nominations, and those who left: one query
-    for all of them."""
+    for all of them; and for a finalised cohort the certificates it issued: one more."""
     page = CohortPage(cohort=cohort)
     enrolments = _enrolments(cohort).order_by(
         "waitlist_position", "person__last_name", "person__first_name", "pk"
@@ -89,6 +91,12 @@ def cohort_page(*, cohort: Cohort) -> CohortPage:
             page.nominations.append(enrolment)
         else:
             page.departed.append(enrolment)
+    if cohort.status == Cohort.Status.FINALISED:
+        issued = Certification.objects.filter(cohort=cohort, revoked_at__isnull=True)
+        for certification in issued.order_by("issued_on", "pk"):
+            page.certificates[certification.person_id] = certification  # the newest wins
+    for enrolment in page.roster:
+        enrolment.certificate = page.certificates.get(enrolment.person_id)
     return page
 
 
