@@ -68,7 +68,7 @@ def test_one_mail_per_recipient_with_every_reminder_grouped_by_kind():
     assert "&" not in body  # plain text, not HTML-escaped
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert "<a href=\"https://pc.example.kz/courses/" not in html
+    assert '<a href="https://pc.example.kz/courses/' not in html
     # Her commander opens the certification's and her own page.
     to_commander = next(m for m in mail.outbox if m.to == ["cmdr@mod.kz"])
     assert f"https://pc.example.kz/courses/certifications/{cert.pk}/" in to_commander.body
