@@ -4,7 +4,8 @@ The same name reaches the register in Cyrillic (Жумабаев), in a passport
 transliteration (Zhumabayev, Zhumabaev) and in the Kazakh Latin alphabet (Jumabaev). name_key()
 folds each of them to one lower-case Latin key, so a search folded the same way finds every
 spelling. The key is for matching only: it is never shown, and the register sorts by names
-transliterated plainly (Person.search_text).
+transliterated plainly (Person.search_text). The key is stored (Person.name_key): a change
+to how names fold ships a data migration that fills it again.
 """
 
 # ruff: noqa: RUF001, RUF003 -- the table and its comments are about Cyrillic letters.

@@ -385,6 +385,31 @@ def test_the_finalised_cohorts_page_links_each_certificate_pdf(client, instructo
     assert client.get(pdf_url(taught)).status_code == 404
 
 
+def test_the_finalised_cohort_page_costs_the_same_queries_however_many_certificates(
+    client, registrar
+):
+    cohort = factories.CohortFactory(
+        status=Cohort.Status.FINALISED, finalised_at=timezone.now(), finalised_by=registrar
+    )
+
+    def certify(count):
+        for _n in range(count):
+            enrolment = factories.EnrolmentFactory(cohort=cohort, status=Enrolment.Status.PASSED)
+            factories.CertificationFactory(person=enrolment.person, cohort=cohort)
+
+    client.force_login(registrar)
+    page = reverse("courses:cohort_detail", args=[cohort.pk])
+    certify(2)
+    client.get(page)
+    with CaptureQueriesContext(connection) as few:
+        client.get(page)
+    certify(10)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(page).content.decode()
+    assert html.count('data-testid="certificate-pdf"') == 12
+    assert len(many) == len(few)
+
+
 def test_a_user_without_a_role_is_refused(client):
     certification = make_certification()
     client.force_login(factories.UserFactory())
