@@ -12,7 +12,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from personnel.admin import PersonUnitSubtreeListFilter, ValidityListFilter, validity_label
+from personnel.admin import (
+    PersonNameSearch,
+    PersonUnitSubtreeListFilter,
+    ValidityListFilter,
+    validity_label,
+)
 from personnel.models import Category
 
 from .models import (
@@ -242,7 +247,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SimpleHistoryAdmin):
+class EnrolmentAdmin(PersonNameSearch, SimpleHistoryAdmin):
     list_display = ("person", "cohort", "status", "waitlist_position", "created_at")
     list_select_related = ("person", "cohort")
     list_filter = ("status", "cohort__course", "cohort__status", PersonUnitSubtreeListFilter)
@@ -281,7 +286,8 @@ class EnrolmentChoicesMixin:
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(EnrolmentChoicesMixin, admin.ModelAdmin):
+class AttendanceAdmin(PersonNameSearch, EnrolmentChoicesMixin, admin.ModelAdmin):
+    person_path = "enrolment__person__"
     list_display = ("person", "cohort", "day", "status", "recorded_by", "recorded_at")
     list_select_related = ("enrolment__person", "enrolment__cohort", "recorded_by")
     list_filter = ("status", "enrolment__cohort__course")
@@ -305,7 +311,8 @@ class AttendanceAdmin(EnrolmentChoicesMixin, admin.ModelAdmin):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(EnrolmentChoicesMixin, SimpleHistoryAdmin):
+class AssessmentResultAdmin(PersonNameSearch, EnrolmentChoicesMixin, SimpleHistoryAdmin):
+    person_path = "enrolment__person__"
     list_display = ("person", "cohort", "component", "score", "recorded_by", "recorded_at")
     list_select_related = (
         "enrolment__person",
@@ -335,7 +342,7 @@ class AssessmentResultAdmin(EnrolmentChoicesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(PersonNameSearch, SimpleHistoryAdmin):
     list_display = (
         "number",
         "person",

@@ -125,7 +125,6 @@ def add_people(indexes, slots, ranks, types, today: dt.date) -> None:
             email=f"sc{i + 1:06d}@mod.example.kz" if rng.random() < 0.7 else "",
             is_active=rng.random() > 0.02,
         )
-        person.search_text = person.build_search_text()  # bulk_create skips save()
         people.append((person, rng, officer))
     Person.objects.bulk_create([p for p, _, _ in people], batch_size=BATCH)
     for person, rng, officer in people:

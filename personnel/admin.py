@@ -37,6 +37,21 @@ from .models import (
     WeaponsQualification,
     validity_on,
 )
+from .models.people import person_search_q
+
+
+class PersonNameSearch:
+    """Admin search (the changelist and the autocomplete pickers) finds a person by any
+    spelling of their name, as the register's search does; `person_path` reaches the person
+    from the admin's model."""
+
+    person_path = "person__"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(person_search_q(search_term, prefix=self.person_path))
+        return found, may_have_duplicates
 
 
 def validity_label(valid_until: dt.date | None, *, revoked: bool = False) -> str:
@@ -198,7 +213,8 @@ class WeaponsQualificationInline(QualificationInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PersonNameSearch, admin.ModelAdmin):
+    person_path = ""
     list_display = (
         "service_number",
         "last_name",
@@ -249,7 +265,7 @@ class PersonAdmin(admin.ModelAdmin):
     )
 
 
-class QualificationRecordAdmin(admin.ModelAdmin):
+class QualificationRecordAdmin(PersonNameSearch, admin.ModelAdmin):
     """The shared shape of the five qualification record admins."""
 
     list_display = ("person", "issued_on", "valid_until", "validity")
@@ -517,7 +533,7 @@ class ContingentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(SimpleHistoryAdmin):
+class DeploymentAdmin(PersonNameSearch, SimpleHistoryAdmin):
     list_display = (
         "person",
         "mission",

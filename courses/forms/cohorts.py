@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Cohort, Course
-from courses.selectors.scheduling import When, instructor_choices
+from courses.selectors.scheduling import CourseDays, When, cohort_course_days, instructor_choices
 from courses.services.cohorts import TRANSITIONS
 
 from .catalogue import DateInput
@@ -34,6 +34,11 @@ class CohortForm(forms.ModelForm):
         required=False,
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_weekend_start = forms.BooleanField(
+        label=_("Start on a weekend anyway"),
+        required=False,
+        help_text=_("Course days are Monday to Friday: the weekend days are not taught."),
+    )
 
     class Meta:
         model = Cohort
@@ -77,7 +82,7 @@ class CohortForm(forms.ModelForm):
             "location",
             "instructors",
             "version",
-        )
+        )  # confirm_weekend_start is asked for in the page's warning, when it applies
 
     def clean(self):
         data = super().clean()
@@ -95,6 +100,27 @@ class CohortForm(forms.ModelForm):
                 % {"end": ends_on.isoformat(), "start": starts_on.isoformat()},
             )
         return data
+
+    @property
+    def course_days(self) -> CourseDays | None:
+        """The course days of the dates as cleaned (the end following the course's duration
+        when left blank); None before the form is valid enough to know them."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("starts_on") and data.get("ends_on"):
+            return cohort_course_days(starts_on=data["starts_on"], ends_on=data["ends_on"])
+        return None
+
+    @property
+    def weekend_start_unconfirmed(self) -> bool:
+        """The cohort would start (newly) on a Saturday or Sunday and the registrar has not
+        confirmed it: a warning, not a refusal, but it is not saved unseen."""
+        days = self.course_days
+        return bool(
+            days
+            and days.starts_on_weekend
+            and (self.instance.pk is None or "starts_on" in self.changed_data)
+            and not self.cleaned_data.get("confirm_weekend_start")
+        )
 
 
 class CohortFilterForm(forms.Form):

@@ -17,7 +17,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
 from courses.models import Certification, Cohort, CohortStatusChange, Course
-from peacecentre.roles import people_for
+from peacecentre.roles import (
+    Role,
+    cohorts_for,
+    commanded_units,
+    has_role,
+    people_for,
+    sees_everything,
+)
 from personnel.models import Person, Validity
 
 if TYPE_CHECKING:
@@ -42,6 +49,29 @@ def with_status_history(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
 def certifications_visible(*, user: User) -> QuerySet[Certification]:
     """The certifications `user` may see (the module docstring says whose)."""
     return Certification.objects.filter(person__in=people_for(user))
+
+
+def certifications_printable(*, user: User) -> QuerySet[Certification]:
+    """The certifications whose certificate PDF `user` may download: registrars and
+    administrators any; a commander those of the people of their units' subtree; an
+    instructor those issued by the cohorts they teach (a trainee's certificates from other
+    cohorts are not theirs to print)."""
+    if sees_everything(user):
+        return Certification.objects.all()
+    scope = Q(pk__in=[])
+    if has_role(user, Role.COMMANDER):
+        scope |= Q(person__unit__in=commanded_units(user))
+    if has_role(user, Role.INSTRUCTOR):
+        scope |= Q(cohort__in=cohorts_for(user))
+    return Certification.objects.filter(scope)
+
+
+def certification_printable(*, user: User, certification: Certification) -> bool:
+    """Whether `user` may download the certificate PDF of `certification`: no query for
+    registrars and administrators, one otherwise."""
+    if sees_everything(user):
+        return True
+    return certifications_printable(user=user).filter(pk=certification.pk).exists()
 
 
 def certification_list(

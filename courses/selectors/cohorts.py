@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from courses.models import Cohort, Enrolment
+from courses.models import Certification, Cohort, Enrolment
 from courses.services.enrolment import ENROLLING_STATUSES, Candidate
 from peacecentre.roles import cohorts_for, enrolment_statuses_for, enrolments_for
 from personnel.models import Person, Unit
@@ -44,6 +44,8 @@ class CohortPage:
     nominations: list[Enrolment] = field(default_factory=list)
     departed: list[Enrolment] = field(default_factory=list)  # withdrawn and declined
     shows_nominations: bool = True  # False: the user may not see who was nominated
+    # Person id -> the certificate this cohort issued them (the newest unrevoked one).
+    certificates: dict[int, Certification] = field(default_factory=dict)
 
     @property
     def seated(self) -> int:
@@ -79,7 +81,7 @@ def _enrolments(cohort: Cohort, user: User) -> QuerySet[Enrolment]:
 def cohort_page(*, cohort: Cohort, user: User) -> CohortPage:
     """Roster (by name), waitlist (by position), nominations, and those who left, as far as
     `user` may see them (peacecentre.roles.enrolments_for: an instructor sees no nominations):
-    one query for all of them."""
+    one query for all of them; and for a finalised cohort the certificates it issued: one more."""
     page = CohortPage(
         cohort=cohort,
         shows_nominations=Enrolment.Status.NOMINATED in enrolment_statuses_for(user),
@@ -96,6 +98,12 @@ def cohort_page(*, cohort: Cohort, user: User) -> CohortPage:
             page.nominations.append(enrolment)
         else:
             page.departed.append(enrolment)
+    if cohort.status == Cohort.Status.FINALISED:
+        issued = Certification.objects.filter(cohort=cohort, revoked_at__isnull=True)
+        for certification in issued.order_by("issued_on", "pk"):
+            page.certificates[certification.person_id] = certification  # the newest wins
+    for enrolment in page.roster:
+        enrolment.certificate = page.certificates.get(enrolment.person_id)
     return page
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from courses.grading import course_days
 from courses.models import Cohort, Course
 from courses.selectors.catalogue import cohorts_with_seats
 from peacecentre.models import User
@@ -19,6 +21,44 @@ class When:
     UPCOMING = "upcoming"  # starts after today
     RUNNING = "running"  # today lies within its dates
     PAST = "past"  # ended before today
+
+
+@dataclass(frozen=True)
+class CourseDays:
+    """The days a cohort with these dates is taught, by the attendance register's rule
+    (courses.grading.course_days: Monday to Friday from the first day through the last)."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    days: list[dt.date]
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+    @property
+    def calendar_days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+    @property
+    def starts_on_weekend(self) -> bool:
+        return self.starts_on.weekday() >= 5
+
+    @property
+    def first(self) -> dt.date | None:
+        return self.days[0] if self.days else None
+
+    @property
+    def last(self) -> dt.date | None:
+        return self.days[-1] if self.days else None
+
+
+def cohort_course_days(*, starts_on: dt.date, ends_on: dt.date) -> CourseDays | None:
+    """The course days of a cohort from `starts_on` through `ends_on`; None when the dates
+    are the wrong way round. No query."""
+    if ends_on < starts_on:
+        return None
+    return CourseDays(starts_on, ends_on, course_days(starts_on, ends_on))
 
 
 def cohort_list(

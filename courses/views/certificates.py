@@ -1,8 +1,9 @@
 """The certificate PDF of a certification.
 
 Registrars and administrators download any; a commander those of the people in the units
-they command; an instructor those of the trainees of the cohorts they teach
-(peacecentre.roles.people_for). Anyone else's certification answers 404.
+they command; an instructor those issued by the cohorts they teach
+(courses.selectors.certifications.certifications_printable). Anyone else's certification
+answers 404.
 
 Printed in English or Russian (`?language=en|ru`; by default the reader's language when it is
 one of them, else English).
@@ -18,14 +19,14 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from courses.models import Certification
+from courses.selectors.certifications import certifications_printable
 from courses.services.certificates import (
     CERTIFICATE_LANGUAGES,
     certificate_language,
     certificate_pdf,
     certificate_verify_url,
 )
-from peacecentre.roles import Role, people_for, role_required
+from peacecentre.roles import Role, role_required
 
 CERTIFICATE_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER, Role.INSTRUCTOR)
 
@@ -35,9 +36,9 @@ CERTIFICATE_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER, Role.
 @role_required(*CERTIFICATE_READERS)
 def certification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certification = get_object_or_404(
-        Certification.objects.select_related(
+        certifications_printable(user=request.user).select_related(
             "person__rank", "course", "certification_type", "cohort"
-        ).filter(person__in=people_for(request.user)),
+        ),
         pk=pk,
     )
     language = request.GET.get("language") or certificate_language(translation.get_language())

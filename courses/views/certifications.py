@@ -89,6 +89,9 @@ def certification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lapsed": certification.valid_until < today,
             "superseded": _superseded_by(certification),
             "cohort_link": cohort is not None and can_open_cohort(request.user, cohort),
+            "can_print": selectors.certification_printable(
+                user=request.user, certification=certification
+            ),
         },
     )
 

@@ -18,6 +18,7 @@ from courses.selectors.cohorts import (
     cohort_roster_rows,
     cohorts_visible,
 )
+from courses.views.enrolment import pop_refused
 from peacecentre.reports.builders.offers import report_offer
 from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, role_required, sees_everything
@@ -36,6 +37,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": cohort,
             "page": page,
+            # Right after an enrolment: who it refused and why.
+            "refused": pop_refused(request, cohort=cohort),
             # Registrars and administrators change enrolments while the cohort takes them.
             "can_manage": sees_everything(request.user) and page.takes_enrolments,
             "report_offer": report_offer(

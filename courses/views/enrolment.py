@@ -220,13 +220,42 @@ def enrol_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(
             request,
             ngettext(
-                "%(n)s person was refused and not enrolled (see the preview's reasons).",
-                "%(n)s people were refused and not enrolled (see the preview's reasons).",
+                "%(n)s person was refused and not enrolled: the reasons are below.",
+                "%(n)s people were refused and not enrolled: the reasons are below.",
                 len(plan.refused),
             )
             % {"n": len(plan.refused)},
         )
+        keep_refused(request, cohort=cohort, plan=plan)
+        return _back_to_cohort(cohort.pk, REFUSED_ANCHOR)
     return _back_to_cohort(cohort.pk)
+
+
+REFUSED_ANCHOR = "refused"
+_REFUSED_KEY = "courses.enrol_refused"
+
+
+def keep_refused(request: HttpRequest, *, cohort: Cohort, plan: services.EnrolmentPlan) -> None:
+    """Keep who the applied plan refused and why (as the registrar read it) for the cohort
+    page that the apply leads to: the preview that listed them is gone by then."""
+    request.session[_REFUSED_KEY] = {
+        "cohort": cohort.pk,
+        "lines": [
+            {
+                "name": line.person.rank_and_name if line.person else "",
+                "service_number": line.candidate.service_number,
+                "reasons": [str(reason) for reason in line.reasons],
+            }
+            for line in plan.refused
+        ],
+    }
+
+
+def pop_refused(request: HttpRequest, *, cohort: Cohort) -> list[dict]:
+    """Who the last apply on `cohort` refused and why, once (a later page of any cohort
+    no longer shows them)."""
+    kept = request.session.pop(_REFUSED_KEY, None)
+    return kept["lines"] if kept and kept.get("cohort") == cohort.pk else []
 
 
 def _enrolment(request: HttpRequest, pk: int) -> Enrolment:

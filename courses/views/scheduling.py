@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.forms import HiddenInput
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +21,12 @@ from django.views.decorators.http import require_GET
 
 from courses.forms.cohorts import CohortFilterForm, CohortForm, CohortTransitionForm
 from courses.models import Cohort, Course
-from courses.selectors.scheduling import cohort_code_next, cohort_list, cohort_version
+from courses.selectors.scheduling import (
+    cohort_code_next,
+    cohort_course_days,
+    cohort_list,
+    cohort_version,
+)
 from courses.services.cohorts import (
     FINAL,
     cohort_create,
@@ -72,7 +78,7 @@ def cohort_create_view(request: HttpRequest) -> HttpResponse:
         if course_id.isdigit() and course:
             initial = {"course": course, "capacity": course.default_capacity}
     form = CohortForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.weekend_start_unconfirmed:
         data = form.cleaned_data
         try:
             cohort = cohort_create(
@@ -91,7 +97,7 @@ def cohort_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Cohort %(code)s scheduled (planned).") % {"code": cohort.code}
             )
-            return redirect(f"{reverse('courses:cohort_list')}?course={cohort.course_id}")
+            return redirect("courses:cohort_detail", cohort.pk)
     return _render_form(request, form, cohort=None)
 
 
@@ -110,7 +116,7 @@ def cohort_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         instance=copy(cohort),  # the heading keeps showing the cohort as saved
         initial={"version": cohort_version(cohort)},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.weekend_start_unconfirmed:
         data = form.cleaned_data
         try:
             cohort_update(
@@ -207,16 +213,23 @@ def cohort_suggest(request: HttpRequest) -> JsonResponse:
     except ValueError:
         starts_on = None
     year = starts_on.year if starts_on else timezone.localdate().year
+    suggested_end = starts_on + dt.timedelta(days=course.duration_days - 1) if starts_on else None
+    try:
+        ends_on = dt.date.fromisoformat(request.GET.get("ends_on", "")) or suggested_end
+    except ValueError:
+        ends_on = suggested_end
+    days = cohort_course_days(starts_on=starts_on, ends_on=ends_on) if starts_on else None
     return JsonResponse(
         {
             "code": cohort_code_next(course=course, year=year),
-            "ends_on": (
-                (starts_on + dt.timedelta(days=course.duration_days - 1)).isoformat()
-                if starts_on
-                else ""
-            ),
+            "ends_on": suggested_end.isoformat() if suggested_end else "",
             "capacity": course.default_capacity,
             "duration_days": course.duration_days,
+            # The course days the dates give, as the page shows them before saving.
+            "course_days": [day.isoformat() for day in days.days] if days else [],
+            "course_days_html": render_to_string(
+                "courses/_course_days.html", {"course_days": days}, request=request
+            ),
         }
     )
 
@@ -236,4 +249,17 @@ def _show_errors(error: ValidationError, form: CohortForm) -> None:
 
 
 def _render_form(request: HttpRequest, form: CohortForm, *, cohort: Cohort | None) -> HttpResponse:
-    return render(request, "courses/cohort_form.html", {"form": form, "cohort": cohort})
+    """The form, with the course days its dates give (as submitted, else as saved)."""
+    days = form.course_days if form.is_bound else None
+    if days is None and cohort is not None and not form.is_bound:
+        days = cohort_course_days(starts_on=cohort.starts_on, ends_on=cohort.ends_on)
+    return render(
+        request,
+        "courses/cohort_form.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "course_days": days,
+            "ask_weekend": form.is_bound and form.is_valid() and form.weekend_start_unconfirmed,
+        },
+    )

@@ -462,6 +462,4 @@ def weapons(rng: random.Random, person: Person, officer: bool) -> list[tuple[str
 
 def save_people(ctx: DemoContext, people: list[Person]) -> None:
     """Insert the planned people; the context keeps them (with primary keys) for what follows."""
-    for person in people:
-        person.search_text = person.build_search_text()  # bulk_create skips save()
-    ctx.people = Person.objects.bulk_create(people, batch_size=500)
+    ctx.people = Person.objects.bulk_create(people, batch_size=500)  # fills the search keys

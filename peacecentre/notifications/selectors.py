@@ -5,15 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.grading import course_days, standing_of
-from courses.models import AssessmentComponent, AssessmentResult, Attendance, Cohort, Enrolment
+from courses.models import (
+    AssessmentComponent,
+    AssessmentResult,
+    Attendance,
+    Cohort,
+    Course,
+    Enrolment,
+)
+from courses.selectors.certifications import certifications_visible
 from peacecentre.models import User
+from peacecentre.notifications import wording
 from peacecentre.notifications.models import Reminder, ReminderKind
+from peacecentre.roles import cohorts_for, people_for, roles_of
 
 UNFINISHED = (Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.IN_PROGRESS)
 HOME_DAYS_AHEAD = 90
@@ -94,6 +106,70 @@ def cohorts_missing_results(*, on: dt.date) -> list[MissingResults]:
         if standing.unmarked_days:
             missing.unmarked += 1
     return [found[pk] for pk in cohorts if pk in found]
+
+
+COHORT_KINDS = (ReminderKind.COHORT_STARTING, ReminderKind.RESULTS_MISSING)
+
+
+def reminder_links(*, user: User | None, reminders: list[Reminder]) -> dict[int, str | None]:
+    """Reminder pk -> the path of a page about it that `user` (its recipient; None for an
+    address without an account) may open, or None when there is none. By the scope the pages
+    check (peacecentre.roles): the certification, else the person; the cohort, else its
+    course; the course. A trainee told that their cohort starts finds the course's page, a
+    person without a role (or told of their own passport) no link at all. A fixed number of
+    queries (eight at most), whatever the number of reminders."""
+    links: dict[int, str | None] = dict.fromkeys((r.pk for r in reminders), None)
+    # Every page behind these links lets in only users holding a role (role_required).
+    if user is None or not user.is_active or not roles_of(user):
+        return links
+    by_kind: dict[str, list[Reminder]] = defaultdict(list)
+    for reminder in reminders:
+        by_kind[reminder.kind].append(reminder)
+    certifications = by_kind.get(ReminderKind.CERTIFICATION_LAPSING, [])
+    open_certifications = _visible(
+        lambda: certifications_visible(user=user), {r.object_id for r in certifications}
+    )
+    person_ids = {
+        r.details.get("person_id")
+        for r in reminders
+        if r.kind != ReminderKind.CERTIFICATION_LAPSING and r.kind not in COHORT_KINDS
+    } - {None}
+    open_people = _visible(lambda: people_for(user), person_ids)
+    cohort_ids = {r.object_id for kind in COHORT_KINDS for r in by_kind.get(kind, [])}
+    open_cohorts = _visible(lambda: cohorts_for(user), cohort_ids)
+    course_of_cohort = dict(
+        Cohort.objects.filter(pk__in=cohort_ids - open_cohorts).values_list("pk", "course_id")
+        if cohort_ids - open_cohorts
+        else ()
+    )
+    course_ids = {r.object_id for r in by_kind.get(ReminderKind.RECOGNITION_LAPSING, [])}
+    existing_courses = _visible(Course.objects.all, course_ids | set(course_of_cohort.values()))
+    for reminder in reminders:
+        kind, target = reminder.kind, reminder.object_id
+        if kind == ReminderKind.CERTIFICATION_LAPSING:
+            if target in open_certifications:
+                links[reminder.pk] = wording.link(reminder)
+        elif kind in COHORT_KINDS:
+            if target in open_cohorts:
+                links[reminder.pk] = wording.link(reminder)
+            elif course_of_cohort.get(target) in existing_courses:
+                links[reminder.pk] = reverse(
+                    "courses:course_detail", args=[course_of_cohort[target]]
+                )
+        elif kind == ReminderKind.RECOGNITION_LAPSING:
+            if target in existing_courses:
+                links[reminder.pk] = wording.link(reminder)
+        elif reminder.details.get("person_id") in open_people:
+            links[reminder.pk] = wording.link(reminder)
+    return links
+
+
+def _visible(scope: Callable[[], QuerySet], pks: set[int]) -> set[int]:
+    """Which of `pks` are in the queryset `scope()` (built only when asked: a commander's
+    scope reads their units): one query or two, none for no pks."""
+    if not pks:
+        return set()
+    return set(scope().filter(pk__in=pks).values_list("pk", flat=True))
 
 
 def reminder_list(*, user: User) -> QuerySet[Reminder]:

@@ -12,18 +12,20 @@ PAGE_SIZE = 25
 
 def reminder_list(request: HttpRequest) -> HttpResponse:
     """Every signed-in user, whatever their roles: the reminders addressed to their own
-    account, newest first, each as its sentence with a link to what it is about and whether
-    it was mailed. Nobody sees anyone else's."""
+    account, newest first, each as its sentence with a link to what it is about (when they may
+    open it) and whether it was mailed. Nobody sees anyone else's."""
     paginator = Paginator(selectors.reminder_list(user=request.user), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
+    reminders = list(page.object_list)
+    links = selectors.reminder_links(user=request.user, reminders=reminders)
     rows = [
         {
             "reminder": reminder,
             "text": wording.sentence(reminder, today=today),
-            "url": wording.link(reminder),
+            "url": links[reminder.pk],
         }
-        for reminder in page.object_list
+        for reminder in reminders
     ]
     return render(
         request,

@@ -124,7 +124,8 @@ def sentence(reminder: Reminder, *, today: dt.date) -> str:
 
 def link(reminder: Reminder) -> str | None:
     """The path of the page the reminder is about: the certification, the person whose
-    record lapses, the cohort, the course."""
+    record lapses, the cohort, the course. Whether its recipient may open it is
+    selectors.reminder_links' question: show links through it."""
     kind = reminder.kind
     if kind == ReminderKind.CERTIFICATION_LAPSING:
         return reverse("courses:certification_detail", args=[reminder.object_id])

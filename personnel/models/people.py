@@ -8,6 +8,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from personnel.spelling import name_key
+
 from .choices import Category, Gender, in_choices
 
 
@@ -64,20 +66,47 @@ class Rank(models.Model):
 
 
 def search_key(text: str) -> str:
-    """`text` folded for search: Latin letters (Cyrillic and Kazakh transliterated), lower
-    case, and the spellings that differ between transliterations (q/k, y/i) made one, so
-    "Seitkali", "seytqali" and "Сейтқали" all find one another."""
+    """`text` transliterated to lower-case Latin (q/k and y/i made one): the register's sort
+    key, so that Абенов sorts beside Abenov whatever the script."""
     return anyascii(text).casefold().replace("q", "k").replace("y", "i")
+
+
+def person_search_q(query: str, *, prefix: str = "") -> models.Q:
+    """The condition "names or service number contain every word of `query`", each word folded
+    by spelling.name_key() as the stored Person.name_key is, so that every spelling of a name
+    finds the others (Жумабаев, Zhumabayev, Jumabaev). `prefix` reaches a person through a
+    relation ("person__"). Every person search uses this one condition."""
+    condition = models.Q()
+    for word in query.split():
+        if key := name_key(word):
+            condition &= models.Q(**{f"{prefix}name_key__contains": key})
+    return condition
+
+
+# The fields the stored search keys are built from: a bulk write of any of them rebuilds them.
+_KEYED_FIELDS = frozenset({"last_name", "first_name", "middle_name", "service_number"})
 
 
 class PersonQuerySet(models.QuerySet):
     def search(self, query: str):
-        """People whose names or service number contain every word of `query`, in any script
-        and any case."""
-        queryset = self
-        for word in query.split():
-            queryset = queryset.filter(search_text__contains=search_key(word))
-        return queryset
+        """People whose names or service number contain every word of `query`, in any script,
+        spelling and case."""
+        return self.filter(person_search_q(query))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): the search keys are filled here for every bulk writer.
+        objs = list(objs)
+        for person in objs:
+            person.fill_search_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), set(fields)
+        if fields & _KEYED_FIELDS:
+            for person in objs:
+                person.fill_search_keys()
+            fields |= {"search_text", "name_key"}
+        return super().bulk_update(objs, sorted(fields), *args, **kwargs)
 
     def active(self):
         return self.filter(is_active=True)
@@ -131,7 +160,17 @@ class Person(models.Model):
         max_length=500,
         editable=False,
         default="",
-        help_text=_("Names and service number folded for search (kept by save())."),
+        help_text=_("Names and service number in Latin letters, for sorting (kept by save())."),
+    )
+    name_key = models.CharField(
+        _("spelling key"),
+        max_length=700,  # a letter folds to at most two (Щ to "sh", X to "ks")
+        editable=False,
+        default="",
+        help_text=_(
+            "Names and service number with their spelling variants folded, for search (kept "
+            "by save() and bulk writes)."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -176,9 +215,9 @@ class Person(models.Model):
         return f"{self.full_name} ({self.service_number})"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = self.build_search_text()
+        self.fill_search_keys()
         if (update_fields := kwargs.get("update_fields")) is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "name_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -210,11 +249,13 @@ class Person(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def build_search_text(self) -> str:
-        """What search() looks in. Bulk writes (bulk_create, bulk_update) skip save(), so they
-        set `search_text = person.build_search_text()` themselves."""
-        parts = (self.last_name, self.first_name, self.middle_name, self.service_number)
-        return " ".join(search_key(part) for part in parts if part)
+    def fill_search_keys(self) -> None:
+        """Set the stored keys from the names and service number: `search_text` (the sort key)
+        and `name_key` (what search() looks in). save() and the queryset's bulk_create and
+        bulk_update call it."""
+        parts = [self.last_name, self.first_name, self.middle_name, self.service_number]
+        self.search_text = " ".join(search_key(part) for part in parts if part)
+        self.name_key = " ".join(name_key(part) for part in parts if part)
 
     @property
     def full_name(self) -> str:

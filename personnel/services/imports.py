@@ -227,12 +227,11 @@ def people_import_apply(
     import_apply_allowed(preview, valid_only=valid_only)
     now = timezone.now()
     created = [_new_person(row) for row in preview.new]
-    changed, fields = [], {"search_text", "updated_at"}
+    changed, fields = [], {"updated_at"}  # bulk_update adds the search keys
     for row in preview.updated:
         person = row.person
         for name, value in row.values.items():
             setattr(person, name, value)
-        person.search_text = person.build_search_text()  # bulk_update skips save()
         person.updated_at = now  # and auto_now
         changed.append(person)
         fields.update(row.values)
@@ -276,9 +275,7 @@ def _read(import_file: ImportFile) -> Table:
 
 
 def _new_person(row: PreviewRow) -> Person:
-    person = Person(**row.values)
-    person.search_text = person.build_search_text()  # bulk_create skips save()
-    return person
+    return Person(**row.values)  # Person.objects.bulk_create fills the search keys
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from courses.models import Certification, Course
+from courses.models import Certification, Cohort, Course, Enrolment
 from courses.services.certificates import (
     certificate_html,
     certificate_pdf,
@@ -341,6 +341,73 @@ def test_an_instructor_downloads_certificates_of_their_cohorts_trainees_only(cli
 
     assert client.get(pdf_url(taught)).status_code == 200
     assert client.get(pdf_url(not_taught)).status_code == 404
+
+
+def test_an_instructor_prints_only_the_certificates_their_cohorts_issued(client, instructor):
+    """Their trainee's certificate from a cohort someone else taught is not theirs to print:
+    neither the PDF nor the buttons on the certification's page."""
+    taught = make_certification()
+    taught.cohort.instructors.add(instructor)
+    from_elsewhere = factories.CertificationFactory(
+        person=taught.person,
+        certification_type=factories.CertificationTypeFactory(code="PDT", name="Pre-deployment"),
+        cohort=factories.CohortFactory(code="PDT-2026-01"),
+        number="PDT-2026-0001",
+    )
+    client.force_login(instructor)
+
+    assert client.get(pdf_url(taught)).status_code == 200
+    assert client.get(pdf_url(from_elsewhere)).status_code == 404
+    detail = reverse("courses:certification_detail", args=[from_elsewhere.pk])
+    page = client.get(detail)
+    assert page.status_code == 200  # their trainee's record, to read
+    assert 'data-testid="certificate-pdf"' not in page.content.decode()
+    own_page = client.get(reverse("courses:certification_detail", args=[taught.pk]))
+    assert 'data-testid="certificate-pdf"' in own_page.content.decode()
+
+
+def test_the_finalised_cohorts_page_links_each_certificate_pdf(client, instructor, registrar):
+    taught = make_certification()
+    cohort = taught.cohort
+    cohort.instructors.add(instructor)
+    Cohort.objects.filter(pk=cohort.pk).update(
+        status=Cohort.Status.FINALISED, finalised_at=timezone.now(), finalised_by=registrar
+    )
+    Enrolment.objects.filter(cohort=cohort).update(status=Enrolment.Status.PASSED)
+    for user in (instructor, registrar):
+        client.force_login(user)
+        html = client.get(reverse("courses:cohort_detail", args=[cohort.pk])).content.decode()
+        assert f'href="{pdf_url(taught)}" data-testid="certificate-pdf"' in html
+        assert client.get(pdf_url(taught)).status_code == 200
+    other = factories.UserFactory(username="other-instr", roles=[Role.INSTRUCTOR])
+    client.force_login(other)
+    assert client.get(reverse("courses:cohort_detail", args=[cohort.pk])).status_code == 404
+    assert client.get(pdf_url(taught)).status_code == 404
+
+
+def test_the_finalised_cohort_page_costs_the_same_queries_however_many_certificates(
+    client, registrar
+):
+    cohort = factories.CohortFactory(
+        status=Cohort.Status.FINALISED, finalised_at=timezone.now(), finalised_by=registrar
+    )
+
+    def certify(count):
+        for _n in range(count):
+            enrolment = factories.EnrolmentFactory(cohort=cohort, status=Enrolment.Status.PASSED)
+            factories.CertificationFactory(person=enrolment.person, cohort=cohort)
+
+    client.force_login(registrar)
+    page = reverse("courses:cohort_detail", args=[cohort.pk])
+    certify(2)
+    client.get(page)
+    with CaptureQueriesContext(connection) as few:
+        client.get(page)
+    certify(10)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(page).content.decode()
+    assert html.count('data-testid="certificate-pdf"') == 12
+    assert len(many) == len(few)
 
 
 def test_a_user_without_a_role_is_refused(client):

@@ -62,8 +62,12 @@ def world(commander, instructor):
         "in_sub_unit": certify(
             in_sub_unit, "POC-2025-0001", poc, valid_until=today + dt.timedelta(days=30)
         ),
-        "trainee": certify(
-            trainee, "UNSOC-2025-0002", unsoc, valid_until=today - dt.timedelta(days=1)
+        "trainee": certify(  # issued by the instructor's cohort
+            trainee,
+            "UNSOC-2025-0002",
+            unsoc,
+            valid_until=today - dt.timedelta(days=1),
+            cohort=cohort,
         ),
         "stranger": certify(
             stranger,

@@ -302,18 +302,45 @@ def test_apply_after_the_waitlist_grew_meanwhile_saves_and_gives_the_new_positio
 
 def test_apply_reports_the_refused(signed_in, cohort):
     factories.PersonFactory(service_number="KZ-1")
-    factories.PersonFactory(service_number="KZ-2", is_active=False)
+    refused = factories.PersonFactory(service_number="KZ-2", is_active=False)
     preview = signed_in.post(
         url("enrol_file", cohort.pk), {"file": csv_upload("service_number\nKZ-1\nKZ-2\n")}
     )
 
     response = signed_in.post(url("enrol_apply", cohort.pk), apply_data(preview), follow=True)
 
+    assert response.redirect_chain[-1][0] == url("cohort_detail", cohort.pk) + "#refused"
     assert [str(m) for m in response.context["messages"]] == [
         "Saved: 1 enrolled.",
-        "1 person was refused and not enrolled (see the preview's reasons).",
+        "1 person was refused and not enrolled: the reasons are below.",
     ]
     assert Enrolment.objects.get().person.service_number == "KZ-1"
+    # The cohort page the apply leads to keeps who was refused and why, from the apply.
+    assert response.context["refused"] == [
+        {
+            "name": refused.rank_and_name,
+            "service_number": "KZ-2",
+            "reasons": ["inactive person (not active in the register)"],
+        }
+    ]
+    html = response.content.decode()
+    assert 'data-testid="enrol-refused"' in html
+    assert "KZ-2" in html
+    assert "inactive person (not active in the register)" in html
+    # Shown once: the next visit of the cohort page is the page as usual.
+    again = signed_in.get(url("cohort_detail", cohort.pk))
+    assert 'data-testid="enrol-refused"' not in again.content.decode()
+
+
+def test_refusals_kept_for_one_cohort_are_not_shown_on_another(signed_in, cohort):
+    factories.PersonFactory(service_number="KZ-2", is_active=False)
+    factories.PersonFactory(service_number="KZ-1")
+    preview = signed_in.post(
+        url("enrol_file", cohort.pk), {"file": csv_upload("service_number\nKZ-1\nKZ-2\n")}
+    )
+    signed_in.post(url("enrol_apply", cohort.pk), apply_data(preview))
+    other = make_cohort(capacity=3, code="PDT-2027-02")
+    assert signed_in.get(url("cohort_detail", other.pk)).context["refused"] == []
 
 
 def test_a_damaged_apply_form_saves_nothing(signed_in, cohort):

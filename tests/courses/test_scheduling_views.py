@@ -228,6 +228,7 @@ def test_schedule_with_blanks_takes_the_suggested_code_end_and_capacity(
     )
     assert response.status_code == 302
     cohort = Cohort.objects.get(code="UNSOC-2027-02")
+    assert response.url == url("cohort_detail", cohort.pk)  # the new cohort's page
     assert (cohort.starts_on, cohort.ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 3, 19))
     assert cohort.capacity == 24
     assert cohort.status == Status.PLANNED
@@ -278,12 +279,14 @@ def test_suggest_answers_code_end_and_capacity(client, registrar, course):
     factories.CohortFactory(course=course, code="UNSOC-2027-04")
     client.force_login(registrar)
     response = client.get(url("cohort_suggest"), {"course": course.pk, "starts_on": "2027-06-07"})
-    assert response.json() == {
+    facts = response.json()
+    assert {key: facts[key] for key in ("code", "ends_on", "capacity", "duration_days")} == {
         "code": "UNSOC-2027-05",
         "ends_on": "2027-06-25",
         "capacity": 24,
         "duration_days": 19,
     }
+    assert len(facts["course_days"]) == 15  # three weeks of Monday to Friday
     assert client.get(url("cohort_suggest")).status_code == 400
 
 
@@ -444,3 +447,93 @@ def test_a_transition_not_offered_is_not_shown(client, registrar, other):
     client.force_login(registrar)
     response = client.get(url("cohort_transition", other.pk), {"to": "cancelled"}, follow=True)
     assert "that status change is not offered" in response.content.decode()
+
+
+# -- course days and a weekend start ----------------------------------------------------------
+
+
+@pytest.fixture
+def five_day_course():
+    return factories.CourseFactory(code="MILOB", duration_days=5, default_capacity=12)
+
+
+def test_a_weekend_start_is_warned_and_saved_only_once_confirmed(
+    client, registrar, five_day_course
+):
+    client.force_login(registrar)
+    saturday = {"course": five_day_course.pk, "starts_on": "2027-03-06", "location": "Almaty"}
+
+    warned = client.post(url("cohort_create"), saturday)
+
+    assert warned.status_code == 200
+    assert not Cohort.objects.exists()
+    html = warned.content.decode()
+    assert 'data-testid="weekend-confirm"' in html
+    assert "would start on a Saturday and have 3 course days" in html
+    assert 'data-testid="form-error-summary"' not in html  # a warning, not an error
+    assert warned.context["form"].errors == {}
+    assert [day.isoformat() for day in warned.context["course_days"].days] == [
+        "2027-03-08",
+        "2027-03-09",
+        "2027-03-10",
+    ]
+    assert 'name="confirm_weekend_start"' in html
+
+    confirmed = client.post(url("cohort_create"), {**saturday, "confirm_weekend_start": "on"})
+
+    cohort = Cohort.objects.get()
+    assert confirmed.url == url("cohort_detail", cohort.pk)
+    assert (cohort.starts_on, cohort.ends_on) == (dt.date(2027, 3, 6), dt.date(2027, 3, 10))
+
+
+def test_a_weekday_start_saves_at_once_and_the_form_shows_its_course_days(
+    client, registrar, five_day_course
+):
+    client.force_login(registrar)
+    monday = {"course": five_day_course.pk, "starts_on": "2027-03-08", "ends_on": "2027-03-05"}
+    refused = client.post(url("cohort_create"), monday)  # ends before it starts: no days
+    assert refused.context["course_days"] is None
+    saved = client.post(url("cohort_create"), {**monday, "ends_on": ""})
+    assert saved.status_code == 302
+    assert Cohort.objects.get().ends_on == dt.date(2027, 3, 12)
+
+
+def test_editing_warns_only_when_the_start_moves_to_a_weekend(client, registrar, five_day_course):
+    cohort = factories.CohortFactory(
+        course=five_day_course, starts_on=dt.date(2027, 3, 6), ends_on=dt.date(2027, 3, 10)
+    )
+    client.force_login(registrar)
+    page = client.get(url("cohort_update", cohort.pk))
+    assert page.context["course_days"].count == 3  # the saved dates' course days, shown
+    assert 'data-testid="weekend-warning"' in page.content.decode()
+
+    kept = client.post(url("cohort_update", cohort.pk), edit_post(cohort, capacity="9"))
+    assert kept.status_code == 302  # the weekend start was confirmed when it was chosen
+
+    moved = client.post(
+        url("cohort_update", cohort.pk), edit_post(cohort, starts_on="2027-03-07", capacity="9")
+    )
+    assert moved.status_code == 200
+    assert 'data-testid="weekend-confirm"' in moved.content.decode()
+
+
+def test_suggest_shows_the_course_days_of_the_dates(client, registrar, five_day_course):
+    client.force_login(registrar)
+    facts = client.get(
+        url("cohort_suggest"), {"course": five_day_course.pk, "starts_on": "2027-03-06"}
+    ).json()
+    assert facts["ends_on"] == "2027-03-10"
+    assert facts["course_days"] == ["2027-03-08", "2027-03-09", "2027-03-10"]
+    assert 'data-testid="weekend-warning"' in facts["course_days_html"]
+    typed_end = client.get(
+        url("cohort_suggest"),
+        {"course": five_day_course.pk, "starts_on": "2027-03-08", "ends_on": "2027-03-19"},
+    ).json()
+    assert len(typed_end["course_days"]) == 10
+    assert "weekend-warning" not in typed_end["course_days_html"]
+    bad_end = client.get(
+        url("cohort_suggest"),
+        {"course": five_day_course.pk, "starts_on": "2027-03-08", "ends_on": "soon"},
+    )
+    assert bad_end.status_code == 200
+    assert len(bad_end.json()["course_days"]) == 5  # the course's own duration

@@ -182,9 +182,10 @@ def build_world() -> World:
         status=Attendance.Status.PRESENT,
         recorded_by=users[INSTRUCTOR_OWN],
     )
-    certification = factories.CertificationFactory(
+    certification = factories.CertificationFactory(  # issued by cohort X
         person=person,
         course=course,
+        cohort=cohort,
         certification_type=course.certification_type,
         issued_on=today - dt.timedelta(days=200),
         valid_until=today + dt.timedelta(days=1200),

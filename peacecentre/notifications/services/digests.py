@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from peacecentre.mail import mail_subject_line
+from peacecentre.models import User
 from peacecentre.notifications import wording
 from peacecentre.notifications.models import Reminder, ReminderDigest, ReminderKind
+from peacecentre.notifications.selectors import reminder_links
 
 KIND_ORDER = {kind: index for index, kind in enumerate(ReminderKind.values)}
 
@@ -55,16 +57,19 @@ def _absolute(path: str | None) -> str | None:
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else None
 
 
-def digest_groups(reminders: list[Reminder], *, day: dt.date) -> list[DigestGroup]:
-    """The reminders grouped by kind (in the kinds' order), each a sentence and its link,
-    in the active language."""
+def digest_groups(
+    reminders: list[Reminder], *, day: dt.date, user: User | None = None
+) -> list[DigestGroup]:
+    """The reminders grouped by kind (in the kinds' order), each a sentence and a link to a
+    page `user` (the recipient's account; None: no account, so no link) may open, in the
+    active language."""
+    links = reminder_links(user=user, reminders=reminders)
     ordered = sorted(reminders, key=lambda r: (KIND_ORDER[r.kind], r.due_on, r.pk))
     return [
         DigestGroup(
             label=capfirst(str(ReminderKind(kind).label)),
             lines=[
-                DigestLine(wording.sentence(r, today=day), _absolute(wording.link(r)))
-                for r in items
+                DigestLine(wording.sentence(r, today=day), _absolute(links[r.pk])) for r in items
             ],
         )
         for kind, items in groupby(ordered, key=lambda r: r.kind)
@@ -72,12 +77,19 @@ def digest_groups(reminders: list[Reminder], *, day: dt.date) -> list[DigestGrou
 
 
 def digest_message(
-    *, email: str, reminders: list[Reminder], day: dt.date, language: str, connection=None
+    *,
+    email: str,
+    reminders: list[Reminder],
+    day: dt.date,
+    language: str,
+    user: User | None = None,
+    connection=None,
 ) -> EmailMultiAlternatives:
-    """The digest mail (plain text and HTML) of `reminders` to `email`, in `language`."""
+    """The digest mail (plain text and HTML) of `reminders` to `email` (the account `user`,
+    if any), in `language`."""
     with translation.override(language):
         context = {
-            "groups": digest_groups(reminders, day=day),
+            "groups": digest_groups(reminders, day=day, user=user),
             "count": len(reminders),
             "day": day.isoformat(),
             "reminders_url": _absolute(reverse("notifications:list")),
@@ -134,7 +146,12 @@ def digest_send(*, email: str, day: dt.date, connection=None) -> int | None:
         user = next((r.recipient_user for r in reminders if r.recipient_user), None)
         language = user.language if user and user.language else settings.LANGUAGE_CODE
         digest_message(
-            email=email, reminders=reminders, day=day, language=language, connection=connection
+            email=email,
+            reminders=reminders,
+            day=day,
+            language=language,
+            user=user,
+            connection=connection,
         ).send()
         # Marked only after the mail went; a failure above rolls all of this back.
         now = timezone.now()

@@ -11,14 +11,16 @@ register = template.Library()
 
 @register.simple_tag
 def reminders_due_soon(user) -> list[dict]:
-    """At most five of `user`'s reminders due within 90 days, each with its sentence and
-    link: `{% reminders_due_soon request.user as due %}`. One query."""
+    """At most five of `user`'s reminders due within 90 days, each with its sentence and a
+    link to a page `user` may open (or none): `{% reminders_due_soon request.user as due %}`.
+    Six queries at most."""
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
+    due = selectors.reminders_due_soon(user=user, today=today)
+    links = selectors.reminder_links(user=user, reminders=due)
     return [
-        {"reminder": r, "text": wording.sentence(r, today=today), "url": wording.link(r)}
-        for r in selectors.reminders_due_soon(user=user, today=today)
+        {"reminder": r, "text": wording.sentence(r, today=today), "url": links[r.pk]} for r in due
     ]
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from smtplib import SMTPException
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import override_settings
 from django.utils import translation
@@ -12,6 +13,7 @@ from django.utils import translation
 from peacecentre.notifications import wording
 from peacecentre.notifications.models import Reminder, ReminderDigest
 from peacecentre.notifications.services import digest_send, digests_send, sweep_lapsing
+from peacecentre.roles import Role
 from tests import factories
 from tests.peacecentre.notifications import mail_backends
 from tests.peacecentre.notifications.support import ON, commanded_unit, days, person
@@ -41,7 +43,8 @@ def lapsing_things():
 
 @override_settings(SITE_URL="https://pc.example.kz")
 def test_one_mail_per_recipient_with_every_reminder_grouped_by_kind():
-    _holder, cert = lapsing_things()
+    holder, cert = lapsing_things()
+    holder.unit.commander.groups.add(Group.objects.get(name=Role.COMMANDER))
 
     outcome = digests_send(on=ON)
 
@@ -55,7 +58,8 @@ def test_one_mail_per_recipient_with_every_reminder_grouped_by_kind():
         "UNMEM certificate POCJ-2025-0012 of Капитан Nurlanova Asel lapses on 2026-12-23 "
         "(in 30 days)." in body
     )
-    assert f"https://pc.example.kz/courses/certifications/{cert.pk}/" in body
+    # Asel has no account: no page of the centre opens for her, so the mail links to none.
+    assert "https://pc.example.kz/courses/" not in body
     assert (
         "National passport N0001 of Капитан Nurlanova Asel lapses on 2026-11-30 (in 7 days)" in body
     )
@@ -64,7 +68,13 @@ def test_one_mail_per_recipient_with_every_reminder_grouped_by_kind():
     assert "&" not in body  # plain text, not HTML-escaped
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
+    assert '<a href="https://pc.example.kz/courses/' not in html
+    # Her commander opens the certification's and her own page.
+    to_commander = next(m for m in mail.outbox if m.to == ["cmdr@mod.kz"])
+    assert f"https://pc.example.kz/courses/certifications/{cert.pk}/" in to_commander.body
+    html, _mimetype = to_commander.alternatives[0]
     assert f'<a href="https://pc.example.kz/courses/certifications/{cert.pk}/">' in html
+    assert f"https://pc.example.kz/personnel/people/{holder.pk}/" in to_commander.body
 
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
     digest = ReminderDigest.objects.get(recipient_email="asel@mod.kz")
@@ -144,6 +154,7 @@ def test_a_failing_mail_server_marks_nothing_sent_that_was_not():
 @pytest.mark.parametrize("recipients", [1, 4])
 def test_digest_queries_per_recipient_are_fixed(recipients, django_assert_max_num_queries):
     unit = commanded_unit()
+    unit.commander.groups.add(Group.objects.get(name=Role.COMMANDER))
     for i in range(recipients):
         holder = person(unit=unit, email=f"p{i}@mod.kz", service_number=f"KZ-D{i}")
         for n in range(3):
@@ -158,6 +169,8 @@ def test_digest_queries_per_recipient_are_fixed(recipients, django_assert_max_nu
 
     # The recipients, then per recipient (commander included), whatever their number of
     # reminders: its transaction (a savepoint inside the test's: 2), lock the digest, create
-    # it (in a savepoint: 3), the reminders, save the digest, mark the reminders.
-    with django_assert_max_num_queries(1 + 9 * (recipients + 1)):
+    # it (in a savepoint: 3), the reminders, save the digest, mark the reminders; and for the
+    # one with an account (the commander) the links they may open: their roles, their
+    # units, the certifications.
+    with django_assert_max_num_queries(1 + 9 * (recipients + 1) + 3):
         digests_send(on=ON)

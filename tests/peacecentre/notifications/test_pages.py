@@ -64,7 +64,8 @@ def test_a_user_sees_only_their_own_reminders_newest_first(client, commander, in
     assert "OLD-1" in html
     assert "THEIRS-3" not in html
     assert "NOBODY-4" not in html
-    assert f'href="{reverse("courses:certification_detail", args=[2])}"' in html
+    # Certifications 1 and 2 are of nobody in the commander's units: no link (test_links.py).
+    assert reverse("courses:certification_detail", args=[2]) not in html
     assert "not yet" in html
 
 
@@ -74,6 +75,9 @@ def reminder_details():
 
 def test_each_kind_links_to_its_page_and_says_whether_it_was_mailed(client, registrar):
     today = timezone.localdate()
+    abenov = factories.PersonFactory(last_name="Abenov", first_name="Serik")
+    cohort = factories.CohortFactory(code="UNSOC-26-1")
+    course = cohort.course
     digest = ReminderDigest.objects.create(
         recipient_email=registrar.email,
         day=today,
@@ -87,7 +91,7 @@ def test_each_kind_links_to_its_page_and_says_whether_it_was_mailed(client, regi
         object_id=11,
         details={
             "person": "Serik Abenov",
-            "person_id": 42,
+            "person_id": abenov.pk,
             "document_number": "N9",
             "kind": "national",
         },
@@ -98,7 +102,7 @@ def test_each_kind_links_to_its_page_and_says_whether_it_was_mailed(client, regi
         registrar,
         kind="cohort_starting",
         model=Cohort,
-        object_id=12,
+        object_id=cohort.pk,
         threshold="7",
         details={"cohort": "UNSOC-26-1", "title": "UN Staff Officer", "location": "Almaty"},
     )
@@ -106,7 +110,7 @@ def test_each_kind_links_to_its_page_and_says_whether_it_was_mailed(client, regi
         registrar,
         kind="recognition_lapsing",
         model=Course,
-        object_id=13,
+        object_id=course.pk,
         threshold="6m",
         details={"course": "UNSOC", "title": "UN Staff Officer"},
     )
@@ -114,9 +118,9 @@ def test_each_kind_links_to_its_page_and_says_whether_it_was_mailed(client, regi
 
     html = client.get(URL).content.decode()
 
-    assert f'href="{reverse("personnel:person_detail", args=[42])}"' in html
-    assert f'href="{reverse("courses:cohort_detail", args=[12])}"' in html
-    assert f'href="{reverse("courses:course_detail", args=[13])}"' in html
+    assert f'href="{reverse("personnel:person_detail", args=[abenov.pk])}"' in html
+    assert f'href="{reverse("courses:cohort_detail", args=[cohort.pk])}"' in html
+    assert f'href="{reverse("courses:course_detail", args=[course.pk])}"' in html
     assert "National passport N9 of Serik Abenov lapses on" in html
     assert "Cohort UNSOC-26-1 of UN Staff Officer starts on" in html
     assert "UN recognition of UNSOC UN Staff Officer lapses on" in html
@@ -147,8 +151,9 @@ def test_the_page_query_count_does_not_grow(client, commander, count, django_ass
         reminder(commander, object_id=n + 1)
     client.force_login(commander)
 
-    # session, user, the user's roles (navigation), count, page
-    with django_assert_num_queries(5):
+    # session, user, the user's roles (navigation), count, page, and for the links the user
+    # may open their units (none: so no certification of theirs to look up)
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert len(response.context["rows"]) == count
 
@@ -186,7 +191,8 @@ def test_the_home_include_lists_five_due_soonest_one_per_thing(
         details={**reminder_details(), "number": "PAST"},
     )
 
-    with django_assert_num_queries(1):
+    # the reminders; for the links the user's roles and units (none: nothing more to look up)
+    with django_assert_num_queries(3):
         html = render_home_include(commander)
 
     assert html.count('data-testid="home-reminder"') == 5
