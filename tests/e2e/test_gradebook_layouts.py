@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import AssessmentComponent, AssessmentResult, Cohort
+from peacecentre.roles import Role
 from tests import factories
 from tests.courses import finalisation_support as fin
 from tests.courses.gradebook_support import (
@@ -250,8 +251,11 @@ def test_a_phone_enters_scores_one_trainee_at_a_time(
         label = card.locator("label", has_text=component.name)
         expect(label).to_be_visible()
         field = card.get_by_label(component.name)
-        expect(field).to_have_attribute("aria-label", f"{trainees[0].person.full_name} "
-                                        f"({trainees[0].person.service_number}), {component.name}")
+        expect(field).to_have_attribute(
+            "aria-label",
+            f"{trainees[0].person.full_name} "
+            f"({trainees[0].person.service_number}), {component.name}",
+        )
     screenshot(f"gradebook-phone-{language}-1")
 
     # Next, then a jump with the list, to the fourth trainee; enter two scores there.
@@ -307,9 +311,7 @@ def test_a_phone_save_that_went_stale_is_refused_and_shows_the_trainee(
     screenshot("gradebook-phone-stale")
 
 
-def test_a_phone_score_out_of_range_opens_its_trainee(
-    page, live_server, sign_in, teacher, cohort
-):
+def test_a_phone_score_out_of_range_opens_its_trainee(page, live_server, sign_in, teacher, cohort):
     # The browser's own range check on a trainee not on screen shows that trainee.
     trainees = enrolments(cohort)
     exercise = AssessmentComponent.objects.get(course=cohort.course, name="Base security exercise")
@@ -369,8 +371,10 @@ def test_a_phone_marks_one_day(page, live_server, sign_in, screenshot, teacher, 
     # The day before, through the day picker: one change, saved.
     page.locator(".pc-day-picker .pc-previous").click()
     before = days_so_far(cohort)[-2]
-    expect(page).to_have_url(f"{live_server.url}/courses/cohorts/{cohort.pk}/attendance/"
-                             f"?day={before.isoformat()}#mark-day")
+    expect(page).to_have_url(
+        f"{live_server.url}/courses/cohorts/{cohort.pk}/attendance/"
+        f"?day={before.isoformat()}#mark-day"
+    )
     was = stored_marks(cohort, before)[trainees[0].pk]
     other = "excused" if was != "excused" else "present"
     page.locator(f"label[for=m-{trainees[0].pk}-{other}]").click()
@@ -393,3 +397,22 @@ def test_the_register_fits_a_desktop(
     assert page.get_by_test_id("register-grid").is_visible()
     expect(page.get_by_test_id("days-left")).to_be_visible()
     screenshot(f"attendance-desktop-{language}-1400")
+
+
+def test_a_registrar_reads_the_gradebook_one_trainee_at_a_time_on_a_phone(
+    page, live_server, sign_in, screenshot, cohort
+):
+    factories.UserFactory(username="dana", roles=[Role.REGISTRAR])
+    trainees = enrolments(cohort)
+    page.set_viewport_size(PHONE)
+    sign_in("dana", "correct-horse-battery")
+    page.goto(f"{live_server.url}/courses/cohorts/{cohort.pk}/gradebook/")
+
+    expect(page.get_by_test_id("read-only")).to_be_visible()
+    expect(page.locator("input.pc-score")).to_have_count(0)
+    expect(visible_rows(page)).to_have_count(1)
+    page.get_by_test_id("next-trainee").click()
+    expect(visible_rows(page)).to_have_attribute("data-enrolment", str(trainees[1].pk))
+    assert page_width(page) <= PHONE["width"]
+    assert wider_than_screen(page) == []
+    screenshot("gradebook-phone-read-only")
