@@ -1,8 +1,10 @@
 """The course's rules for a trainee's outcome, as plain functions on plain data (no queries).
 
 - Course days are Monday to Friday from the cohort's first day through its last.
-- Attendance share: days marked present over the course days. An excused absence is kept
-  for the record but is not presence; a day not marked yet is not presence either.
+- Attendance share: days marked present over the course days held so far (those up to and
+  including today; every course day once they are all marked, which is how the outcome is
+  decided). An excused absence is kept for the record but is not presence; a day held and
+  not marked yet is not presence either. A day still to come counts for nobody.
 - Weighted total (0-100): each component's score scaled to its range, times its weight:
   sum(weight * (score - min) / (max - min)). Weights of a course add up to 100.
 - Passed: the weighted total at or above the course's pass mark, every must-pass component
@@ -46,6 +48,12 @@ def course_days(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
     return list(weekdays(starts_on, ends_on))
 
 
+def days_held(days: Sequence[dt.date], *, today: dt.date) -> int:
+    """How many of the course days `days` are held by `today` (today included): all of them
+    once the cohort has ended."""
+    return sum(1 for day in days if day <= today)
+
+
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -66,7 +74,8 @@ def weighted_total(
 
 
 def attendance_percent(*, present: int, days: int) -> Decimal:
-    """Days present over course days, in percent to the cent; 0 for a course with no days."""
+    """Days present over `days` (the course days held, or all of them), in percent to the
+    cent; 0 when there is no day."""
     if days <= 0:
         return Decimal(0)
     return _cents(Decimal(100) * present / days)
@@ -78,10 +87,13 @@ class Standing:
     complete; `reasons` say, in the centre's words, why a trainee fails or is undecided."""
 
     total: Decimal
-    attendance: Decimal
+    attendance: Decimal  # percent of the days held so far (all days once all are marked)
     missing_components: list[AssessmentComponent] = field(default_factory=list)
     failed_components: list[AssessmentComponent] = field(default_factory=list)
     unmarked_days: int = 0
+    present_days: int = 0
+    held_days: int = 0  # course days held so far: the share's denominator
+    days_left: int = 0  # course days still to come
     passed: bool | None = None
     reasons: list[str] = field(default_factory=list)
 
@@ -99,10 +111,18 @@ def standing_of(
     present_days: int,
     marked_days: int,
     course_day_count: int,
+    held_day_count: int | None = None,
 ) -> Standing:
-    """The standing of one trainee from their scores (by component id) and attendance."""
+    """The standing of one trainee from their scores (by component id) and attendance:
+    `present_days` and `marked_days` on course days, of `course_day_count` course days of
+    which `held_day_count` are held so far (courses.grading.days_held; all by default)."""
     total = weighted_total(components, scores)
-    attendance = attendance_percent(present=present_days, days=course_day_count)
+    held = course_day_count if held_day_count is None else min(held_day_count, course_day_count)
+    unmarked_days = max(0, course_day_count - marked_days)
+    # The attendance rule is applied only once every course day is marked, and then on all
+    # of them: the figure shown and the outcome are the same number.
+    share_of = held if unmarked_days else course_day_count
+    attendance = attendance_percent(present=present_days, days=share_of)
     standing = Standing(
         total=total,
         attendance=attendance,
@@ -112,7 +132,10 @@ def standing_of(
             for c in components
             if c.must_pass and scores.get(c.pk) is not None and scores[c.pk] < c.pass_score
         ],
-        unmarked_days=max(0, course_day_count - marked_days),
+        unmarked_days=unmarked_days,
+        present_days=present_days,
+        held_days=share_of,
+        days_left=course_day_count - held,
     )
     # Outcome failures first, then what still leaves the outcome open.
     if not standing.missing_components and total < course.pass_mark:
@@ -140,14 +163,25 @@ def standing_of(
             _("Not scored yet: %(components)s.")
             % {"components": ", ".join(c.name for c in standing.missing_components)}
         )
-    if standing.unmarked_days:
+    # Days still to come are not "not marked": they are said apart.
+    unmarked_held = max(0, standing.unmarked_days - standing.days_left)
+    if unmarked_held:
         standing.reasons.append(
             ngettext(
                 "Attendance not marked for %(count)s course day.",
                 "Attendance not marked for %(count)s course days.",
-                standing.unmarked_days,
+                unmarked_held,
             )
-            % {"count": standing.unmarked_days}
+            % {"count": unmarked_held}
+        )
+    if standing.days_left and standing.unmarked_days:
+        standing.reasons.append(
+            ngettext(
+                "%(count)s course day still to come.",
+                "%(count)s course days still to come.",
+                standing.days_left,
+            )
+            % {"count": standing.days_left}
         )
     standing.passed = None if not standing.complete else not failed
     return standing

@@ -24,7 +24,12 @@ from courses.models import (
     Cohort,
     Enrolment,
 )
-from courses.selectors.standings import CohortStandings, TraineeStanding, cohort_standings
+from courses.selectors.standings import (
+    CohortStandings,
+    TraineeStanding,
+    cohort_standings,
+    held_day_count,
+)
 from peacecentre.roles import Role, commanded_units, enrolments_for, has_role
 
 if TYPE_CHECKING:
@@ -51,7 +56,7 @@ class RegisterRow:
 
     @property
     def share(self) -> Decimal:
-        """Present days over course days (courses.grading.attendance_percent)."""
+        """Present days over the course days held so far (courses.grading.standing_of)."""
         return self.trainee.standing.attendance
 
 
@@ -138,6 +143,7 @@ class EnrolmentResults:
     attendance: list[tuple[dt.date, Attendance | None]]  # every course day, in order
     present: int
     marked: int
+    held: int  # course days held so far
     standing: Standing
     certification: Certification | None
     # Marks on days that are not course days (the cohort's dates moved since they were made).
@@ -158,6 +164,10 @@ class EnrolmentResults:
     @property
     def days(self) -> int:
         return len(self.attendance)
+
+    @property
+    def days_left(self) -> int:
+        return self.days - self.held
 
 
 def enrolments_with_results_visible(*, user: User) -> QuerySet[Enrolment]:
@@ -207,6 +217,7 @@ def enrolment_results(*, enrolment: Enrolment) -> EnrolmentResults:
     attendance = [(day, marks.get(day)) for day in days]
     present = sum(1 for _day, mark in attendance if mark and mark.status == PRESENT)
     marked = sum(1 for _day, mark in attendance if mark)
+    held = held_day_count(cohort=cohort, days=days)
     standing = standing_of(
         course=cohort.course,
         components=components,
@@ -214,6 +225,7 @@ def enrolment_results(*, enrolment: Enrolment) -> EnrolmentResults:
         present_days=present,
         marked_days=marked,
         course_day_count=len(days),
+        held_day_count=held,
     )
     certification = (
         Certification.objects.filter(cohort=cohort, person_id=enrolment.person_id)
@@ -234,6 +246,7 @@ def enrolment_results(*, enrolment: Enrolment) -> EnrolmentResults:
         attendance=attendance,
         present=present,
         marked=marked,
+        held=held,
         standing=standing,
         certification=certification,
         extra_marks=sorted(

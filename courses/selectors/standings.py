@@ -8,7 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from courses.grading import Standing, course_days, standing_of
+from django.utils import timezone
+
+from courses.grading import Standing, course_days, days_held, standing_of
 from courses.models import AssessmentComponent, AssessmentResult, Attendance, Cohort, Enrolment
 
 
@@ -34,18 +36,34 @@ class CohortStandings:
     components: list[AssessmentComponent]
     days: list[dt.date]
     trainees: list[TraineeStanding]
+    held: int = 0  # course days held so far (courses.grading.days_held)
+
+    @property
+    def days_left(self) -> int:
+        return len(self.days) - self.held
 
     @property
     def complete(self) -> bool:
         return all(trainee.standing.complete for trainee in self.trainees)
 
 
-def cohort_standings(*, cohort: Cohort) -> CohortStandings:
+def held_day_count(*, cohort: Cohort, days: list[dt.date], today: dt.date | None = None) -> int:
+    """The course days of `cohort` held by `today` (default: the local date); all of them
+    for a finalised cohort, whose outcomes were decided on every course day."""
+    if cohort.status == Cohort.Status.FINALISED:
+        return len(days)
+    return days_held(days, today=today or timezone.localdate())
+
+
+def cohort_standings(*, cohort: Cohort, today: dt.date | None = None) -> CohortStandings:
     """The seated trainees of `cohort` (enrolled, passed or failed) by name, each with their
-    results by component, attendance by day and standing. `cohort.course` should be loaded."""
+    results by component, attendance by day and standing; the attendance share is of the
+    course days held by `today` (default: the local date). `cohort.course` should be
+    loaded."""
     course = cohort.course
     components = list(AssessmentComponent.objects.filter(course_id=course.pk))
     days = course_days(cohort.starts_on, cohort.ends_on)
+    held = held_day_count(cohort=cohort, days=days, today=today)
     enrolments = (
         Enrolment.objects.filter(cohort=cohort, status__in=Enrolment.SEATED)
         .select_related("person__rank", "person__unit")
@@ -78,7 +96,12 @@ def cohort_standings(*, cohort: Cohort) -> CohortStandings:
             present_days=present[pk],
             marked_days=marked[pk],
             course_day_count=len(days),
+            held_day_count=held,
         )
     return CohortStandings(
-        cohort=cohort, components=components, days=days, trainees=list(trainees.values())
+        cohort=cohort,
+        components=components,
+        days=days,
+        trainees=list(trainees.values()),
+        held=held,
     )

@@ -143,10 +143,14 @@ def test_the_grid_shows_each_mark_and_each_trainees_share(client, teacher, cohor
     assert rows[a.pk].marks[:3] == [PRESENT, PRESENT, ""]
     assert (rows[a.pk].present, rows[a.pk].marked) == (2, 2)
     assert (rows[b.pk].present, rows[b.pk].marked) == (0, 1)
-    share = attendance_percent(present=2, days=len(days))
+    # The share is of the days held so far, not of the days still to come.
+    held = len(days_so_far(cohort))
+    share = attendance_percent(present=2, days=held)
     assert rows[a.pk].share == share
     page = html(response)
     assert f'data-testid="share">{floatformat(share, "-2")}%<' in page
+    left = len(days) - held
+    assert f"{held} held, {left} days left" in page
     assert page.count('data-testid="register-row"') == 3
     assert page.count('data-testid="day-head"') == len(days)
     # Each past day's column opens that day for marking; later days are not links.

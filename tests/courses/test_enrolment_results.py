@@ -187,9 +187,14 @@ def test_attendance_by_day_with_the_share(client, teacher, cohort, trainee):
     assert (page.present, page.marked) == (1, 3)
     text = html(response)
     assert text.count('data-testid="attendance-day"') == len(page.attendance)
-    share = page.standing.attendance
-    assert share == (D(100) / len(page.attendance)).quantize(D("0.01"))
-    assert f"present 1 of {len(page.attendance)} course days (3 marked)" in text
+    # Of the days held so far (today included), not of the days still to come.
+    held, left = len(days), len(page.attendance) - len(days)
+    assert (page.held, page.days_left) == (held, left)
+    assert page.standing.attendance == (D(100) / held).quantize(D("0.01"))
+    assert (
+        f"present 1 of {held} course days held (3 marked); {left} of {len(page.attendance)} "
+        "still to come"
+    ) in text
 
 
 def test_the_standing_says_what_is_still_open(client, teacher, cohort, trainee):

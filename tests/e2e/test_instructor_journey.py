@@ -96,6 +96,7 @@ def test_attendance_scores_finalise_certificate_and_verification(
 
     # 3. Gradebook: a score out of range is refused with the cell named, then corrected.
     page.get_by_role("link", name="Gradebook").first.click()
+    page.wait_for_url("**/gradebook/")
     page.evaluate("document.getElementById('gradebook-form').noValidate = true")
     scores = {
         "Abenov Arman (KZ-INS-001)": ("88", "17"),
