@@ -37,10 +37,11 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# One Ctrl-C stops all four (honcho forwards it). http://127.0.0.1:8000
+# One Ctrl-C stops all four (honcho forwards it). http://127.0.0.1:8000 (PORT=... for another)
+PORT ?= 8000
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -35,6 +35,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
     )
+    # Recorded by sign-in and sign-up, not set by hand (and their editable date and time boxes
+    # come without labels).
+    readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "full_name", "email", "roles", "is_active", "last_login")
     list_filter = ("groups", "is_active", "is_staff")
 

@@ -99,9 +99,10 @@ class CertificationFilterForm(forms.Form):
         self.helper.form_show_labels = False
         self.helper.layout = Layout(
             Row(
-                Column(Field("q"), css_class="col-md-5"),
-                Column(Field("course"), css_class="col-md-4"),
-                Column(Field("validity"), css_class="col-md-3"),
+                # No visible labels in the bar: each box is named for screen readers.
+                Column(Field("q", aria_label=self.fields["q"].label), css_class="col-md-5"),
+                Column(Field("course", aria_label=_("Course")), css_class="col-md-4"),
+                Column(Field("validity", aria_label=_("Validity")), css_class="col-md-3"),
                 css_class="g-2 flex-grow-1",
             )
         )

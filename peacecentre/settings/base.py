@@ -165,6 +165,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+# The site's icons also at the site root (/favicon.ico, /apple-touch-icon.png), where browsers
+# look for them on what names none (a PDF opened in the browser); pages link the static ones.
+WHITENOISE_ROOT = BASE_DIR / "static" / "favicon"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded import files and report files hold personal data: the service user's alone (Django

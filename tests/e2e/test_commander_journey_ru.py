@@ -32,7 +32,9 @@ def russian(message: str) -> str:
     return text
 
 
-def test_commander_walks_the_journey_in_russian(page, live_server, sign_in, screenshot):
+def test_commander_walks_the_journey_in_russian(
+    page, live_server, sign_in, screenshot, accessibility
+):
     call_command("seed_demo", verbosity=0)
     kazbat = Unit.objects.get(code="KAZBAT")
     profile = RequirementProfile.objects.get(code="contingent-member")
@@ -41,6 +43,7 @@ def test_commander_walks_the_journey_in_russian(page, live_server, sign_in, scre
 
     # 0. The language menu: Russian, kept on the user.
     page.get_by_test_id("language-menu").click()
+    accessibility.check(page)  # the open menu
     page.get_by_test_id("language-ru").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     assert User.objects.get(username="commander").language == "ru"

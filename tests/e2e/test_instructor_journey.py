@@ -74,7 +74,7 @@ def cohort() -> Cohort:
 
 
 def test_attendance_scores_finalise_certificate_and_verification(
-    page, browser, live_server, sign_in, screenshot, cohort
+    page, browser, live_server, sign_in, screenshot, cohort, accessibility
 ):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in("instructor", "peacekeeper-2026")
@@ -153,10 +153,12 @@ def test_attendance_scores_finalise_certificate_and_verification(
 
     # 6. Anyone, not signed in, opens the verification page from the QR code's address.
     visitor = browser.new_page()
+    accessibility.watch(visitor)
     visitor.goto(f"{live_server.url}/verify/{certification.verification_code}/")
     expect(visitor.get_by_text("VALID", exact=True)).to_be_visible()
     expect(visitor.locator("body")).to_contain_text("Abenov Arman")
     expect(visitor.locator("body")).to_contain_text("Protection of Civilians")
     expect(visitor.locator("body")).not_to_contain_text("KZ-INS-001")
     visitor.screenshot(path=str(SCREENSHOTS / "instructor-journey-5-verify.png"), full_page=True)
+    accessibility.check(visitor)
     visitor.close()

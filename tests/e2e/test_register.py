@@ -61,6 +61,9 @@ def test_registrar_searches_filters_opens_and_edits(page, live_server, sign_in, 
 
     # Correct the phone number.
     page.get_by_test_id("edit-person").click()
+    # The form's script (at the end of the page) must be running before the category changes.
+    expect(page).to_have_url(re.compile(r"/people/\d+/edit/$"))
+    page.wait_for_load_state()
     # The rank select offers only the ranks of the chosen category, and keeps the choice.
     rank = page.locator("#id_rank").input_value()
     page.select_option("#id_category", "police")
