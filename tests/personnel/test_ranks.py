@@ -172,7 +172,7 @@ def test_the_migration_links_the_police_ranks_of_an_existing_register():
     captain = factories.RankFactory(code="CPT", name="Captain", category="military")
     police = factories.RankFactory(code="P-CPT", name="Captain of Police", category="police")
     alone = factories.RankFactory(code="P-INS", name="Inspector", category="police")
-    migration = importlib.import_module("personnel.migrations.0011_rank_military_equivalent")
+    migration = importlib.import_module("personnel.migrations.0012_rank_military_equivalent")
 
     migration.link_police_ranks(django_apps, None)
 

@@ -17,7 +17,7 @@ def link_police_ranks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('personnel', '0010_unit_history_profile_m2m_history'),
+        ('personnel', '0011_person_name_key'),
     ]
 
     operations = [
