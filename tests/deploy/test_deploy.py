@@ -112,6 +112,7 @@ def test_the_outbox_relay_runs_in_every_layout():
     ).is_file()
     assert "peacecentre-relay" in OPERATIONS
 
+
 def test_stopping_a_worker_signals_its_main_process_only():
     """Celery's warm shutdown lets running tasks finish; systemd's default, TERM to every
     process of the unit, would kill the pool processes under them."""

@@ -148,6 +148,7 @@ def test_a_hostile_workbook_gets_its_message_on_the_form(
     screenshot(f"import-hostile-workbook-{width}")
     assert Person.objects.count() == 0
 
+
 def test_registrar_applies_the_valid_rows_only_and_fixes_the_refused(
     page, live_server, sign_in, screenshot, tmp_path
 ):
