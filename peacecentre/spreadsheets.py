@@ -18,6 +18,10 @@ people import, the certification import and enrolment from a list):
 - a cell holding a formula in a column read is refused with the cell named: an import stores
   values, never formula text.
 tests/peacecentre/test_spreadsheet_limits.py runs hostile files under a memory limit.
+Why not openpyxl's read-only reader: it reads every shared string into Python objects before
+the first row, trusts the sheet's declared dimension (padding each row to it) and counts no
+blank row, which is how a 2 KB upload took hundreds of megabytes. openpyxl still writes the
+exports and lends its date-format and date-conversion helpers to the reader.
 
 Exports: CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic right) and XLSX. A value
 a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) is
