@@ -32,3 +32,8 @@ urlpatterns = [
     path("audit/", include("peacecentre.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Rendered without touching the database (peacecentre/views.py); 403 and 404 keep Django's
+# handlers, which render 403.html and 404.html with the signed-in user's menu.
+handler400 = "peacecentre.views.bad_request"
+handler500 = "peacecentre.views.server_error"
