@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 # The largest id a BigAutoField holds.
 MAX_ID = 2**63 - 1
@@ -26,3 +29,23 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class UsernameLimitMixin:
+    """Holds the sign-in forms to the user name's length. Django's AuthenticationForm sets
+    max_length after the field is built, so only the browser enforced it: a longer name went on
+    to the sign-in check, and django-axes' record of the failure (255 characters) answered 500
+    on PostgreSQL."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class SignInForm(UsernameLimitMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(UsernameLimitMixin, AdminAuthenticationForm):
+    pass

@@ -21,9 +21,11 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, QueryDict
+from django.test import Client
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -199,3 +201,16 @@ def test_junk_parameters_never_answer_500(world, matrix_client, recording, name,
             for key in sorted(alone):
                 send({**base, key: junk}, f"{key}={junk!r:.40}")
     assert not failures, f"{len(failures)} junk requests failed:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "admin:login"])
+def test_a_user_name_too_long_is_the_sign_in_forms_error(name):
+    """Both sign-in pages (the admin's is not in the matrix: public, outside its rows) refuse
+    a name longer than a user name can be before checking it: django-axes would record the
+    failure in a 255-character column, which PostgreSQL refuses."""
+    client = Client(raise_request_exception=False)
+    response = client.post(reverse(name), {"username": "x" * 5000, "password": "p" * 12})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
