@@ -1,5 +1,5 @@
 """A signed-in registrar, the database gone: the browser shows the retry page (styled, at
-390 px and on a desktop), and the next page once it is back."""
+390 px and on a desktop), and the next page once it is back. And the 400 page."""
 
 import socket
 
@@ -59,3 +59,20 @@ def test_the_retry_page_in_a_browser(
         connection.settings_dict.update(saved)
     page.get_by_role("link", name="Retry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Personnel register")
+
+
+def test_the_bad_request_page_in_a_browser(page, live_server, sign_in, registrar, screenshot):
+    """A request past Django's field limit (DATA_UPLOAD_MAX_NUMBER_FIELDS) gets the 400 page,
+    styled like the others."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in("reg", "correct-horse-battery")
+    query = "&".join(["f=1"] * 10_001)
+    response = page.goto(f"{live_server.url}/courses/cohorts/?{query}")
+    assert response.status == 400
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The page could not read this request"
+    )
+    assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "flex"
+    screenshot("bad-request-390")
+    page.get_by_role("link", name="Back to the home page").click()
+    expect(page).to_have_url(f"{live_server.url}/")
