@@ -9,11 +9,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import AdminSignInForm
 from .models import ImportFile, User
 from .roles import Role
 
 centre_name = settings.PEACECENTRE_NAME or _("Peace Operations Centre")
 admin.site.site_header = centre_name
+admin.site.login_form = AdminSignInForm
 admin.site.site_title = format_lazy(_("{centre} administration"), centre=centre_name)
 admin.site.index_title = _("Register, courses and deployability")
 

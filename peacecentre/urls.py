@@ -5,13 +5,16 @@ from django.urls import include, path
 from courses.views import verification
 
 from . import views
+from .forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -32,3 +35,8 @@ urlpatterns = [
     path("audit/", include("peacecentre.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Rendered without touching the database (peacecentre/views.py); 403 and 404 keep Django's
+# handlers, which render 403.html and 404.html with the signed-in user's menu.
+handler400 = "peacecentre.views.bad_request"
+handler500 = "peacecentre.views.server_error"

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import AssessmentComponent, CertificationType, Course
 from courses.services.catalogue import plain_number, weights_check
+from peacecentre.forms import IdsChoiceField
 from personnel.models import Category
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+MAX_COMPONENTS = 50  # assessment components on one course's form
 
 
 class DateInput(forms.DateInput):
@@ -68,7 +70,7 @@ class CourseForm(forms.ModelForm):
         required=False,
         help_text=_("Leave all unticked to admit every category."),
     )
-    prerequisites = forms.ModelMultipleChoiceField(
+    prerequisites = IdsChoiceField(
         label=_("Prerequisite certifications"),
         queryset=CertificationType.objects.order_by("code"),
         widget=forms.CheckboxSelectMultiple,
@@ -279,4 +281,8 @@ def component_formset(*, extra: int) -> type[BaseComponentFormSet]:
         formset=BaseComponentFormSet,
         extra=extra,
         can_delete=True,
+        # A forged TOTAL_FORMS builds at most this many rows (Django's default, 2,000 rows,
+        # takes seconds to validate); no course has half as many components.
+        max_num=MAX_COMPONENTS,
+        absolute_max=MAX_COMPONENTS,
     )

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Cohort, Course
 from courses.selectors.scheduling import CourseDays, When, cohort_course_days, instructor_choices
 from courses.services.cohorts import TRANSITIONS
+from peacecentre.forms import IdsChoiceField
 
 from .catalogue import DateInput
 
 
-class InstructorChoiceField(forms.ModelMultipleChoiceField):
+class InstructorChoiceField(IdsChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username
 
@@ -199,3 +200,20 @@ class CohortTransitionForm(forms.Form):
     def needs_reason(self, status: str) -> bool:
         to = self.data.get("to") or self.initial.get("to")
         return any(t.to == to and t.needs_reason for t in TRANSITIONS.get(status, ()))
+
+
+class CohortPrefillForm(forms.Form):
+    """?course= on the links that schedule a cohort of a course: an active course."""
+
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.filter(is_active=True), required=False, label=_("Course")
+    )
+
+
+class CohortSuggestForm(forms.Form):
+    """What the scheduling form asks the server to fill in from: a course, and its start and
+    end dates once chosen."""
+
+    course = forms.ModelChoiceField(queryset=Course.objects.all(), label=_("Course"))
+    starts_on = forms.DateField(required=False, label=_("Starts on"))
+    ends_on = forms.DateField(required=False, label=_("Ends on"))

@@ -19,8 +19,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from courses.forms.cohorts import CohortFilterForm, CohortForm, CohortTransitionForm
-from courses.models import Cohort, Course
+from courses.forms.cohorts import (
+    CohortFilterForm,
+    CohortForm,
+    CohortPrefillForm,
+    CohortSuggestForm,
+    CohortTransitionForm,
+)
+from courses.models import Cohort
 from courses.selectors.scheduling import (
     cohort_code_next,
     cohort_course_days,
@@ -73,10 +79,18 @@ def cohort_list_view(request: HttpRequest) -> HttpResponse:
 @role_required(*EDITORS)
 def cohort_create_view(request: HttpRequest) -> HttpResponse:
     initial = {}
-    if course_id := request.GET.get("course", ""):
-        course = Course.objects.filter(pk=course_id, is_active=True).first()
-        if course_id.isdigit() and course:
-            initial = {"course": course, "capacity": course.default_capacity}
+    prefill = CohortPrefillForm(request.GET)
+    if prefill.is_valid() and (course := prefill.cleaned_data["course"]):
+        initial = {"course": course, "capacity": course.default_capacity}
+    elif not prefill.is_valid() and request.method == "GET":
+        messages.error(
+            request,
+            _(
+                "The address asks for course “%(value)s”, which is not an active course: "
+                "choose one below."
+            )
+            % {"value": request.GET.get("course", "")[:40]},
+        )
     form = CohortForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and not form.weekend_start_unconfirmed:
         data = form.cleaned_data
@@ -204,20 +218,13 @@ def cohort_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_suggest(request: HttpRequest) -> JsonResponse:
     """What the scheduling form fills in for a course and start date: the next free code,
     the end date from the course's duration and the default capacity."""
-    course_id = request.GET.get("course", "")
-    course = get_object_or_404(Course, pk=course_id) if course_id.isdigit() else None
-    if course is None:
-        return JsonResponse({}, status=400)
-    try:
-        starts_on = dt.date.fromisoformat(request.GET.get("starts_on", ""))
-    except ValueError:
-        starts_on = None
+    form = CohortSuggestForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    course, starts_on = form.cleaned_data["course"], form.cleaned_data["starts_on"]
     year = starts_on.year if starts_on else timezone.localdate().year
     suggested_end = starts_on + dt.timedelta(days=course.duration_days - 1) if starts_on else None
-    try:
-        ends_on = dt.date.fromisoformat(request.GET.get("ends_on", "")) or suggested_end
-    except ValueError:
-        ends_on = suggested_end
+    ends_on = form.cleaned_data["ends_on"] or suggested_end
     days = cohort_course_days(starts_on=starts_on, ends_on=ends_on) if starts_on else None
     return JsonResponse(
         {
@@ -235,8 +242,14 @@ def cohort_suggest(request: HttpRequest) -> JsonResponse:
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """A path on this site to go back to, else the cohort list (never a view name: redirect()
+    would try to reverse "abc")."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return reverse("courses:cohort_list")

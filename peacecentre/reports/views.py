@@ -10,7 +10,14 @@ the reason; anyone else 404.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,9 +43,11 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
         back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-            back = "reports:list"
-        return redirect(back)
+        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+            back, {request.get_host()}
+        ):
+            back = reverse("reports:list")
+        return HttpResponseRedirect(back)
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -103,6 +103,9 @@ def readiness_matrix(request: HttpRequest) -> HttpResponse:
             ],
             "readiness_query": _readiness_query(matrix, tour),
             "readiness_states": selectors.READINESS_STATES,
+            # The report asks for the page's filters: the form's fields, as typed (the report
+            # checks them again), never the whole query string.
+            "report_params": {name: request.GET.get(name, "") for name in form.fields},
         },
     )
 

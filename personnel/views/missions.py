@@ -109,12 +109,12 @@ def deployments_returning(request: HttpRequest) -> HttpResponse:
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:
-    """Prefill from links (a person's page, a mission's or contingent's page)."""
-    return {
-        name: request.GET[name]
-        for name in ("person", "mission", "contingent", "role")
-        if request.GET.get(name, "").isdigit()
+    """Prefill from links (a person's page, a mission's or contingent's page): ids only, any
+    other value is left for the user to choose ("²" is a digit to isdigit(), not to int())."""
+    asked = {
+        name: request.GET.get(name, "") for name in ("person", "mission", "contingent", "role")
     }
+    return {name: value for name, value in asked.items() if value.isascii() and value.isdigit()}
 
 
 @require_http_methods(["GET", "POST"])

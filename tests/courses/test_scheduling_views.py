@@ -212,6 +212,25 @@ def test_schedule_form_starts_from_the_course(client, registrar, course):
     assert url("cohort_suggest") in html
 
 
+@pytest.mark.parametrize("asked", ["abc", "²", "99999999999999999999", "-1"])
+def test_schedule_form_says_when_the_address_names_no_course(client, registrar, course, asked):
+    client.force_login(registrar)
+    response = client.get(url("cohort_create"), {"course": asked})
+    assert response.status_code == 200
+    assert "course" not in response.context["form"].initial
+    html = response.content.decode()
+    assert f"The address asks for course “{asked}”, which is not an active course" in html
+
+
+def test_schedule_form_ignores_an_inactive_course(client, registrar, course):
+    course.is_active = False
+    course.save()
+    client.force_login(registrar)
+    response = client.get(url("cohort_create"), {"course": course.pk})
+    assert "course" not in response.context["form"].initial
+    assert "which is not an active course" in response.content.decode()
+
+
 def test_schedule_with_blanks_takes_the_suggested_code_end_and_capacity(
     client, registrar, course, instructor
 ):
@@ -288,6 +307,13 @@ def test_suggest_answers_code_end_and_capacity(client, registrar, course):
     }
     assert len(facts["course_days"]) == 15  # three weeks of Monday to Friday
     assert client.get(url("cohort_suggest")).status_code == 400
+    for query, field in (
+        ({"course": "²"}, "course"),
+        ({"course": course.pk, "starts_on": "2027-13-45"}, "starts_on"),
+    ):
+        refused = client.get(url("cohort_suggest"), query)
+        assert refused.status_code == 400
+        assert list(refused.json()["errors"]) == [field]
 
 
 # -- editing ------------------------------------------------------------------------------
@@ -441,6 +467,16 @@ def test_transition_never_redirects_to_another_host(client, registrar, taught):
         {"to": "planned", "seen_status": "open", "next": "https://evil.example/"},
     )
     assert response.url == url("cohort_list")
+
+
+@pytest.mark.parametrize("back", ["abc", "cohort_list", "//evil.example/"])
+def test_transition_goes_back_only_to_a_path_here(client, registrar, taught, back):
+    """A return address that is not a path here (a word redirect() would take for a view
+    name) goes back to the list."""
+    client.force_login(registrar)
+    response = client.get(url("cohort_transition", taught.pk), {"to": "cancelled", "next": back})
+    assert response.status_code == 200
+    assert response.context["back"] == url("cohort_list")
 
 
 def test_a_transition_not_offered_is_not_shown(client, registrar, other):

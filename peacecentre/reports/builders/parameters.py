@@ -33,7 +33,7 @@ def object_param(
                 _("%(field)s: choose one.") % {"field": label}, code=f"{name}_required"
             )
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit(), not int()
         raise ValidationError(
             _("%(field)s: “%(value)s” is not an id.") % {"field": label, "value": text[:40]},
             code=f"{name}_invalid",

@@ -54,7 +54,8 @@ class ReadinessMatrixReport(ReportKind):
             raise PermissionDenied
         unit_id = str(data.get("unit") or "")
         if (
-            unit_id.isdigit()
+            unit_id.isascii()  # "²" is a digit to isdigit() and not to int()
+            and unit_id.isdigit()
             and not units_for(user).filter(pk=unit_id).exists()
             and Unit.objects.filter(pk=unit_id).exists()
         ):

@@ -70,6 +70,29 @@ def test_a_commander_requests_from_the_matrix_page(
     assert len(callbacks) == 1
 
 
+def test_the_matrix_pages_report_button_carries_its_filters_only(client, commander, world):
+    """The button sends the form's filters as typed, not the whole query string: a key named
+    like a dict method (?items=) once broke the page."""
+    client.force_login(commander)
+    profile = world["profile"].pk
+    page = client.get(
+        reverse("personnel:readiness_matrix"), {"profile": profile, "items": "x", "page": "2"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'name="profile" value="{profile}"' in html
+    assert 'name="items"' not in html
+    assert 'name="page"' not in html
+
+
+def test_a_report_refused_goes_back_only_to_a_path_here(client, commander, world):
+    client.force_login(commander)
+    for back in ("abc", "reports:list", "https://evil.example/"):
+        response = client.post(REQUEST, {"kind": "readiness_matrix", "unit": "²", "next": back})
+        assert response.status_code == 302
+        assert response.url == reverse("reports:list")
+
+
 def test_a_registrar_may_request_any_unit(client, registrar, world):
     client.force_login(registrar)
     response = client.post(
