@@ -5,7 +5,6 @@ Every page a browser test visits is also checked for accessibility by axe-core (
 and 2.2, levels A and AA): a serious or critical violation fails the test."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -43,10 +42,6 @@ AXE_RUN = """async ([tags, extraRules, impacts]) => {
       summary: v.nodes[0] ? v.nodes[0].failureSummary : "",
     }));
 }"""
-# Known and being reworked elsewhere, so let through here alone: the register's day links
-# (templates/courses/_attendance_overview.html) are read "Mark Friday, <date>" but show
-# "Fri 12-04". Remove once their name contains the text they show.
-AXE_KNOWN = [("label-content-name-mismatch", re.compile(r"/courses/cohorts/\d+/attendance/"))]
 # Playwright's errors when the page moved on (or closed) while axe ran: the page it left is no
 # longer there to check; the next one is checked when it loads.
 PAGE_GONE = ("Execution context was destroyed", "has been closed", "navigat")
@@ -168,8 +163,6 @@ class AccessibilityChecks:
         self.checked.append(url)
         self.missed.pop(url, None)
         for violation in found:
-            if any(violation["id"] == rule and path.search(url) for rule, path in AXE_KNOWN):
-                continue
             targets = "\n      ".join(violation["targets"][:10])
             more = len(violation["targets"]) - 10
             if more > 0:
