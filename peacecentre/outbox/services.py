@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 BATCH = 100  # rows the relay locks and publishes per transaction
 BACKOFF_FIRST_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 60.0  # a broker back after an outage is used within a minute
-KEEP_SENT_DAYS = 7
-CONNECT_TIMEOUT_SECONDS = 2  # sent rows kept this long for the admin, then removed by the relay
+KEEP_SENT_DAYS = 7  # sent rows kept this long for the admin, then removed by the relay
+CONNECT_TIMEOUT_SECONDS = 2  # one connection try to the broker, so a page never waits long
 
 # The publishes that failed during the current web request (set by the middleware): the
 # page then says that the work is saved and waits for the queue.
