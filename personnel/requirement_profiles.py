@@ -1,4 +1,4 @@
-"""The five requirement profiles of DOMAIN.md and the certification types they ask for.
+"""The five requirement profiles of docs/domain.md and the certification types they ask for.
 
 One copy of the data, used by the data migration (personnel 0006, so every installation starts
 with them) and by the demo. Each profile is created only when its code is absent: an
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 MILITARY, POLICE = "military", "police"  # personnel.models.Category
 PASSPORT_POLICY = "passport valid 6 months past the planned end of the tour"
-PASSPORT_MONTHS_AFTER_TOUR = 6  # centre policy (DOMAIN.md, "Common to all")
+PASSPORT_MONTHS_AFTER_TOUR = 6  # centre policy (docs/domain.md, "What a person needs to deploy")
 
 # (code, name, description): the certificates the profiles below require. The demo's
 # catalogue names them the same way; get_or_create by code keeps whichever came first.

@@ -499,7 +499,7 @@ def recognition(code: str, today: dt.date) -> dict:
 
 
 def seed_missions() -> dict[str, Mission]:
-    """The UN missions of DOMAIN.md, current and closed, and UNMIN (Nepal) for history."""
+    """The UN missions of docs/domain.md, current and closed, and UNMIN (Nepal) for history."""
     missions = {}
     for acronym, name, host, started, ended, mandate_until in MISSIONS:
         missions[acronym], _ = Mission.objects.get_or_create(

@@ -321,7 +321,7 @@ LOGGING = {
 PEACECENTRE_NAME = env.str("PEACECENTRE_NAME", default="")
 # Report files are removed this many days after they were built (reports.remove_old_reports).
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
-# How far ahead a lapsing qualification or certification is flagged (DOMAIN.md).
+# How far ahead a lapsing qualification or certification is flagged (docs/domain.md).
 LAPSING_WINDOW_DAYS = 90
 # The site's address where no request gives it: a certificate rendered by a worker prints its
 # verification URL (and QR code) from this. Pages build it from the request instead.

@@ -9,7 +9,7 @@ def seed_profiles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """The five requirement profiles of DOMAIN.md and the certification types they require;
+    """The five requirement profiles of docs/domain.md and the certification types they require;
     created when their codes are absent, never overwriting an administrator's edits."""
 
     dependencies = [

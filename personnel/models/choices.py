@@ -16,7 +16,7 @@ class Gender(models.TextChoices):
 
 
 class GenderCategory(models.TextChoices):
-    """The UN Uniformed Gender Parity Strategy's categories (DOMAIN.md, Gender)."""
+    """The UN Uniformed Gender Parity Strategy's categories (docs/domain.md, Gender balance)."""
 
     CONTINGENT = "contingent", _("military contingents")
     OBSERVERS_STAFF = "observers_staff", _("military observers and staff officers")

@@ -5,7 +5,7 @@ from .choices import GenderCategory, in_choices
 
 
 class PCRSLevel(models.TextChoices):
-    """UN Peacekeeping Capability Readiness System levels (DOMAIN.md, Unit readiness)."""
+    """UN Peacekeeping Capability Readiness System levels (docs/domain.md, Unit readiness)."""
 
     LEVEL_1 = "1", _("Level 1: pledge registered")
     LEVEL_2 = "2", _("Level 2: eligible after a successful AAV")

@@ -9,7 +9,7 @@ from .choices import Category, GenderCategory, Language, in_choices
 class RequirementProfile(models.Model):
     """What a person needs to deploy in one role (UN Military Observer, Staff Officer, ...).
 
-    Data, edited by administrators: DOMAIN.md gives the UN values; a value that is a centre
+    Data, edited by administrators: docs/domain.md gives the UN values; a value that is a centre
     policy rather than a UN rule is named in `policy_notes`. A blank or null requirement is not
     required.
     """

@@ -1,4 +1,4 @@
-"""The five requirement profiles: created by the data migration with DOMAIN.md's values,
+"""The five requirement profiles: created by the data migration with the UN's values (docs/domain.md),
 never overwritten by a second run, edited by administrators in the admin, and reused by the
 demo."""
 
