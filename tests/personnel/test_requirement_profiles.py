@@ -1,6 +1,6 @@
-"""The five requirement profiles: created by the data migration with the UN's values (docs/domain.md),
-never overwritten by a second run, edited by administrators in the admin, and reused by the
-demo."""
+"""The five requirement profiles: created by the data migration with the UN's values
+(docs/domain.md), never overwritten by a second run, edited by administrators in the admin,
+and reused by the demo."""
 
 import pytest
 from django.db import connection
