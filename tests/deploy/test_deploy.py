@@ -147,7 +147,7 @@ def test_every_unit_creates_files_for_the_service_user_only():
     """Uploads, report files and backups are personal data: each process's umask keeps what
     it creates from the group and everyone else, and the operations guide says so."""
     units = sorted(UNITS.glob("*.service"))
-    assert len(units) == 4
+    assert len(units) == 5  # web, worker, beat, relay, backup
     for unit in units:
         lines = unit.read_text().splitlines()
         assert "UMask=0077" in lines, unit.name

@@ -42,9 +42,10 @@ AXE_RUN = """async ([tags, extraRules, impacts]) => {
       summary: v.nodes[0] ? v.nodes[0].failureSummary : "",
     }));
 }"""
-# Playwright's errors when the page moved on (or closed) while axe ran: the page it left is no
-# longer there to check; the next one is checked when it loads.
-PAGE_GONE = ("Execution context was destroyed", "has been closed", "navigat")
+# Playwright's errors when the page moved on (or closed) while axe ran, or between axe's
+# injection and its run: the page it left is no longer there to check; the next one is
+# checked when it loads.
+PAGE_GONE = ("Execution context was destroyed", "has been closed", "navigat", "axe is not defined")
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from it (the live server fixture needs this too).

@@ -96,6 +96,10 @@ def test_registrar_creates_a_course_and_schedules_a_cohort(
     page.get_by_role("button", name="Schedule cohort").click()
 
     expect(page.get_by_text(f"Cohort {code} scheduled (planned).")).to_be_visible()
+    # Saving leads to the new cohort's own page; the list shows it among the others.
+    cohort = Cohort.objects.get(code=code)
+    assert page.url == f"{live_server.url}/courses/cohorts/{cohort.pk}/"
+    page.goto(f"{live_server.url}/courses/cohorts/")
     row = page.locator(f"[data-testid=cohort-row][data-code='{code}']")
     expect(row.get_by_test_id("status")).to_have_text("planned")
     expect(row.get_by_test_id("seats")).to_have_text("0 / 30")
