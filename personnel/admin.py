@@ -16,6 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from peacecentre.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
+
 from .models import (
     AssessmentAreaResult,
     Category,
@@ -533,7 +535,12 @@ class ContingentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(PersonNameSearch, SimpleHistoryAdmin):
+class DeploymentAdmin(
+    ServiceOwnedFieldsMixin, ServicePageAddMixin, PersonNameSearch, SimpleHistoryAdmin
+):
+    """Tours are planned on the planning page (deployment_plan checks overlaps, the mission's
+    dates and readiness); "add" leads there. Departure and return are recorded here."""
+
     list_display = (
         "person",
         "mission",
@@ -557,6 +564,7 @@ class DeploymentAdmin(PersonNameSearch, SimpleHistoryAdmin):
     autocomplete_fields = ("person", "mission", "contingent", "role", "override_by")
     readonly_fields = ("created_at", "tour_length")
     date_hierarchy = "starts_on"
+    add_page_url_name = "personnel:deployment_plan"
     fieldsets = (
         (None, {"fields": ("person", "mission", "contingent", "role", "status")}),
         (_("Dates"), {"fields": ("starts_on", "ends_on", "tour_length", "returned_on")}),
@@ -651,7 +659,7 @@ class GenderTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessSnapshot)
-class ReadinessSnapshotAdmin(admin.ModelAdmin):
+class ReadinessSnapshotAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     """The nightly snapshots behind the unit readiness trend: read here, written by beat."""
 
     list_display = ("taken_on", "unit", "profile", "headcount", "ready", "lapsing")
@@ -659,7 +667,3 @@ class ReadinessSnapshotAdmin(admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name")
     list_select_related = ("unit", "profile")
     date_hierarchy = "taken_on"
-    readonly_fields = ("unit", "profile", "taken_on", "headcount", "ready", "lapsing")
-
-    def has_add_permission(self, request) -> bool:
-        return False
