@@ -17,6 +17,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from peacecentre.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
+from personnel.services.deployments import overlap_error, overlapping_deployment
 
 from .models import (
     AssessmentAreaResult,
@@ -534,6 +535,27 @@ class ContingentAdmin(admin.ModelAdmin):
         return obj.deployed_count
 
 
+class DeploymentForm(forms.ModelForm):
+    """A tour's departure and return. Bringing a cancelled tour back is refused when another
+    tour now holds some of its days, with the planning page's message (the database holds
+    the rule too)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        tour = self.instance
+        if tour.pk and status and status != Deployment.Status.CANCELLED:
+            other = overlapping_deployment(
+                person=tour.person,
+                starts_on=tour.starts_on,
+                ends_on=tour.ends_on,
+                exclude_pk=tour.pk,
+            )
+            if other is not None:
+                raise forms.ValidationError(overlap_error(person=tour.person, other=other).messages)
+        return cleaned
+
+
 @admin.register(Deployment)
 class DeploymentAdmin(
     ServiceOwnedFieldsMixin, ServicePageAddMixin, PersonNameSearch, SimpleHistoryAdmin
@@ -565,6 +587,7 @@ class DeploymentAdmin(
     readonly_fields = ("created_at", "tour_length")
     date_hierarchy = "starts_on"
     add_page_url_name = "personnel:deployment_plan"
+    form = DeploymentForm
     fieldsets = (
         (None, {"fields": ("person", "mission", "contingent", "role", "status")}),
         (_("Dates"), {"fields": ("starts_on", "ends_on", "tour_length", "returned_on")}),

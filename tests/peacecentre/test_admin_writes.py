@@ -41,6 +41,7 @@ from peacecentre.reports.models import CommanderDigest
 from peacecentre.roles import Role
 from peacecentre.service_owned import SERVICE_OWNED, owned_field_names, service_owned
 from personnel.models import (
+    Deployment,
     DrivingLicence,
     GenderTarget,
     ReadinessSnapshot,
@@ -515,9 +516,37 @@ def test_changelists_do_not_grow_with_rows(client, administrator):
         DeploymentFactory(person=enrolment.person)
 
     add_rows()
-    models = (Certification, Enrolment, Cohort, DeploymentFactory._meta.model)
+    models = (Certification, Enrolment, Cohort, Deployment)
     few = {model: _queries(client, model) for model in models}
     for _ in range(5):
         add_rows()
     many = {model: _queries(client, model) for model in models}
     assert many == few
+
+
+def test_a_cancelled_tour_comes_back_only_when_its_days_are_free(client, administrator):
+    """Departure and return are the admin's (no other page records them); a cancelled tour
+    brought back over another tour's days is refused with the planning page's words."""
+    cancelled = DeploymentFactory(status=Deployment.Status.CANCELLED)
+    DeploymentFactory(
+        person=cancelled.person,
+        mission=cancelled.mission,
+        role=cancelled.role,
+        starts_on=cancelled.starts_on,
+        ends_on=cancelled.ends_on,
+    )
+    client.force_login(administrator)
+    url = _url(Deployment, "change", cancelled.pk)
+    response = client.post(url, {"status": Deployment.Status.PLANNED, "returned_on": ""})
+    assert response.status_code == 200
+    assert "already has a tour on some of these days" in response.content.decode()
+    cancelled.refresh_from_db()
+    assert cancelled.status == Deployment.Status.CANCELLED
+
+    returned = cancelled.starts_on + dt.timedelta(days=30)
+    response = client.post(
+        url, {"status": Deployment.Status.CANCELLED, "returned_on": returned.isoformat()}
+    )
+    assert response.status_code == 302
+    cancelled.refresh_from_db()
+    assert cancelled.returned_on == returned
