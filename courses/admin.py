@@ -1,17 +1,26 @@
 """Admin for the catalogue, cohorts, enrolment, attendance, results and certifications.
 
 Thin by design: every changelist names its joins (list_select_related) or annotates its counts,
-so the number of queries does not grow with the rows shown. Finalising a cohort and issuing
-certificates are services; the admin shows their stamps read-only.
+so the number of queries does not grow with the rows shown. The fields a service owns are
+read-only here (peacecentre/service_owned.py), and the actions call the services: revoke and
+reissue certifications, withdraw enrolments, fill free seats from the waitlist, cancel cohorts.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from peacecentre.roles import Role, has_role
+from peacecentre.service_owned import (
+    ServiceOwnedFieldsMixin,
+    ServicePageAddMixin,
+    reason_action,
+    service_call,
+)
 from personnel.admin import (
     PersonNameSearch,
     PersonUnitSubtreeListFilter,
@@ -32,6 +41,12 @@ from .models import (
     Course,
     Enrolment,
 )
+from .services.certifications import REVOKE_PERMISSION, certification_reissue, certification_revoke
+from .services.cohorts import cohort_transition
+from .services.enrolment import enrolment_withdraw, waitlist_promote
+
+# Who withdraws trainees, fills seats and cancels cohorts on the pages, so here too.
+MANAGERS = (Role.REGISTRAR, Role.ADMINISTRATOR)
 
 PERSON_SEARCH_FIELDS = (
     "person__service_number",
@@ -58,7 +73,7 @@ class CourseForm(forms.ModelForm):
     )
 
 
-class AssessmentComponentInline(admin.TabularInline):
+class AssessmentComponentInline(ServiceOwnedFieldsMixin, admin.TabularInline):
     model = AssessmentComponent
     extra = 0
     fields = ("order", "name", "weight", "min_score", "max_score", "pass_score", "must_pass")
@@ -119,7 +134,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssessmentComponent)
-class AssessmentComponentAdmin(admin.ModelAdmin):
+class AssessmentComponentAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     list_display = (
         "course",
         "order",
@@ -141,7 +156,7 @@ class AssessmentComponentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("course")
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(ServiceOwnedFieldsMixin, admin.TabularInline):
     model = Enrolment
     extra = 0
     fields = ("person", "status", "waitlist_position")
@@ -153,32 +168,21 @@ class EnrolmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "cohort")
 
 
-class CohortStatusChangeInline(admin.TabularInline):
+class CohortStatusChangeInline(ServiceOwnedFieldsMixin, admin.TabularInline):
     """A cohort's moves between statuses, read-only: they are the record of who did what."""
 
     model = CohortStatusChange
     extra = 0
-    can_delete = False
     fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(CohortStatusChange)
-class CohortStatusChangeAdmin(admin.ModelAdmin):
+class CohortStatusChangeAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     list_display = ("cohort", "from_status", "to_status", "changed_by", "changed_at")
     list_filter = ("to_status",)
     search_fields = ("cohort__code", "reason")
     list_select_related = ("cohort", "changed_by")
-    readonly_fields = ("cohort", "from_status", "to_status", "reason", "changed_by", "changed_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    readonly_fields = ("changed_at",)  # and every other field: the mixin
 
 
 @admin.register(CertificationSequence)
@@ -192,7 +196,7 @@ class CertificationSequenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ServiceOwnedFieldsMixin, ServicePageAddMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "course",
@@ -211,6 +215,8 @@ class CohortAdmin(admin.ModelAdmin):
     autocomplete_fields = ("course", "instructors")
     readonly_fields = ("finalised_at", "finalised_by", "created_at", "updated_at")
     date_hierarchy = "starts_on"
+    add_page_url_name = "courses:cohort_create"
+    actions = ("fill_from_waitlist", "cancel")
     fieldsets = (
         (None, {"fields": ("course", "code", "status")}),
         (_("Schedule"), {"fields": (("starts_on", "ends_on"), "location", "capacity")}),
@@ -245,9 +251,63 @@ class CohortAdmin(admin.ModelAdmin):
     def waitlisted(self, obj: Cohort) -> int:
         return obj.waitlisted
 
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, *MANAGERS)
+
+    @admin.action(description=_("Fill free seats from the waitlist"), permissions=["manage"])
+    def fill_from_waitlist(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        for cohort in queryset:
+            done, promoted = service_call(
+                self, request, lambda c=cohort: waitlist_promote(cohort=c, by=request.user)
+            )
+            if not done:
+                continue
+            if promoted:
+                message = ngettext(
+                    "Cohort %(code)s: %(people)s moved from the waitlist into a seat.",
+                    "Cohort %(code)s: %(count)s people moved from the waitlist into seats: "
+                    "%(people)s.",
+                    len(promoted),
+                ) % {
+                    "code": cohort.code,
+                    "count": len(promoted),
+                    "people": ", ".join(e.person.full_name for e in promoted),
+                }
+                self.message_user(request, message, level=messages.SUCCESS)
+            else:
+                message = gettext(
+                    "Cohort %(code)s: nobody moved (no free seat, nobody waiting, or the cohort "
+                    "is finalised or cancelled)."
+                ) % {"code": cohort.code}
+                self.message_user(request, message, level=messages.WARNING)
+
+    @admin.action(description=_("Cancel the cohort…"), permissions=["manage"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Cohort]):
+        def apply(cohort: Cohort, reason: str) -> str:
+            cohort_transition(
+                cohort=cohort,
+                to=Cohort.Status.CANCELLED,
+                seen_status=cohort.status,
+                by=request.user,
+                reason=reason,
+            )
+            return gettext(
+                "Cohort %(code)s cancelled: everyone nominated, enrolled or waitlisted was "
+                "withdrawn with the reason."
+            ) % {"code": cohort.code}
+
+        return reason_action(
+            self,
+            request,
+            queryset.select_related("course"),
+            title=gettext("Cancel cohorts"),
+            button=gettext("Cancel the cohorts"),
+            apply=apply,
+        )
+
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(PersonNameSearch, SimpleHistoryAdmin):
+class EnrolmentAdmin(ServiceOwnedFieldsMixin, PersonNameSearch, SimpleHistoryAdmin):
     list_display = ("person", "cohort", "status", "waitlist_position", "created_at")
     list_select_related = ("person", "cohort")
     list_filter = ("status", "cohort__course", "cohort__status", PersonUnitSubtreeListFilter)
@@ -268,10 +328,36 @@ class EnrolmentAdmin(PersonNameSearch, SimpleHistoryAdmin):
         # str(enrolment) names the person and the cohort: joined for the autocomplete list too.
         return super().get_queryset(request).select_related("person", "cohort")
 
-    def save_model(self, request: HttpRequest, obj: Enrolment, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    actions = ("withdraw",)
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, *MANAGERS)
+
+    @admin.action(description=_("Withdraw…"), permissions=["manage"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Enrolment]):
+        def apply(enrolment: Enrolment, reason: str) -> str:
+            promoted = enrolment_withdraw(enrolment=enrolment, reason=reason, by=request.user)
+            message = gettext("%(person)s withdrawn from %(cohort)s.") % {
+                "person": enrolment.person.full_name,
+                "cohort": enrolment.cohort.code,
+            }
+            if promoted:
+                message += " " + ngettext(
+                    "%(people)s moved from the waitlist into the seat.",
+                    "%(people)s moved from the waitlist into the seats.",
+                    len(promoted),
+                ) % {"people": ", ".join(e.person.full_name for e in promoted)}
+            return message
+
+        return reason_action(
+            self,
+            request,
+            queryset.select_related("person", "cohort"),
+            title=gettext("Withdraw enrolments"),
+            button=gettext("Withdraw"),
+            apply=apply,
+            max_length=Enrolment._meta.get_field("status_reason").max_length,
+        )
 
 
 class EnrolmentChoicesMixin:
@@ -286,7 +372,9 @@ class EnrolmentChoicesMixin:
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(PersonNameSearch, EnrolmentChoicesMixin, admin.ModelAdmin):
+class AttendanceAdmin(
+    ServiceOwnedFieldsMixin, PersonNameSearch, EnrolmentChoicesMixin, admin.ModelAdmin
+):
     person_path = "enrolment__person__"
     list_display = ("person", "cohort", "day", "status", "recorded_by", "recorded_at")
     list_select_related = ("enrolment__person", "enrolment__cohort", "recorded_by")
@@ -311,7 +399,9 @@ class AttendanceAdmin(PersonNameSearch, EnrolmentChoicesMixin, admin.ModelAdmin)
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(PersonNameSearch, EnrolmentChoicesMixin, SimpleHistoryAdmin):
+class AssessmentResultAdmin(
+    ServiceOwnedFieldsMixin, PersonNameSearch, EnrolmentChoicesMixin, SimpleHistoryAdmin
+):
     person_path = "enrolment__person__"
     list_display = ("person", "cohort", "component", "score", "recorded_by", "recorded_at")
     list_select_related = (
@@ -342,7 +432,7 @@ class AssessmentResultAdmin(PersonNameSearch, EnrolmentChoicesMixin, SimpleHisto
 
 
 @admin.register(Certification)
-class CertificationAdmin(PersonNameSearch, SimpleHistoryAdmin):
+class CertificationAdmin(ServiceOwnedFieldsMixin, PersonNameSearch, SimpleHistoryAdmin):
     list_display = (
         "number",
         "person",
@@ -381,6 +471,44 @@ class CertificationAdmin(PersonNameSearch, SimpleHistoryAdmin):
         (_("Record"), {"fields": ("created_at",), "classes": ("collapse",)}),
     )
 
+    actions = ("revoke", "reissue")
+
     @admin.display(description=_("validity"), ordering="valid_until")
     def validity_state(self, obj: Certification) -> str:
         return validity_label(obj.valid_until, revoked=obj.is_revoked)
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REVOKE_PERMISSION)
+
+    @admin.action(description=_("Revoke…"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certification]):
+        def apply(certification: Certification, reason: str) -> str:
+            certification_revoke(certification=certification, by=request.user, reason=reason)
+            return gettext("Certification %(number)s revoked.") % {"number": certification.number}
+
+        return reason_action(
+            self,
+            request,
+            queryset.select_related("person"),
+            title=gettext("Revoke certifications"),
+            button=gettext("Revoke"),
+            apply=apply,
+        )
+
+    @admin.action(description=_("Reissue…"), permissions=["revoke"])
+    def reissue(self, request: HttpRequest, queryset: QuerySet[Certification]):
+        def apply(certification: Certification, reason: str) -> str:
+            new = certification_reissue(certification=certification, by=request.user, reason=reason)
+            return gettext("Certification %(number)s reissued as %(new)s.") % {
+                "number": certification.number,
+                "new": new.number,
+            }
+
+        return reason_action(
+            self,
+            request,
+            queryset.select_related("person"),
+            title=gettext("Reissue certifications"),
+            button=gettext("Reissue"),
+            apply=apply,
+        )

@@ -1,5 +1,6 @@
 """Admin for sign-in accounts, and the admin site's own titles."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -7,11 +8,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_celery_results.models import GroupResult, TaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import AdminSignInForm
 from .models import ImportFile, User
 from .roles import Role
+from .service_owned import ServiceOwnedFieldsMixin
 
 centre_name = settings.PEACECENTRE_NAME or _("Peace Operations Centre")
 admin.site.site_header = centre_name
@@ -59,7 +62,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(ImportFile)
-class ImportFileAdmin(admin.ModelAdmin):
+class ImportFileAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     """Uploaded import files: read-only here, they are created and applied by the import pages."""
 
     list_display = ("original_name", "kind", "uploaded_by", "uploaded_at", "applied_at", "size")
@@ -67,10 +70,18 @@ class ImportFileAdmin(admin.ModelAdmin):
     list_select_related = ("uploaded_by",)
     search_fields = ("original_name", "uploaded_by__username", "sha256")
     date_hierarchy = "uploaded_at"
-    readonly_fields = [field.name for field in ImportFile._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+def _read_only(model: type) -> None:
+    """Register `model`'s library admin again with the fields it owns read-only: rows the
+    worker (task results) or sign-in (django-axes) write, never edited by hand."""
+    library_admin = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(library_admin.__name__, (ServiceOwnedFieldsMixin, library_admin), {})
+    )
+
+
+# Their apps come before this one in INSTALLED_APPS, so their admins are registered by now.
+for _model in (TaskResult, GroupResult, AccessAttempt, AccessLog, AccessFailureLog):
+    _read_only(_model)

@@ -16,6 +16,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from peacecentre.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
+from personnel.services.deployments import overlap_error, overlapping_deployment
+
 from .models import (
     AssessmentAreaResult,
     Category,
@@ -532,8 +535,34 @@ class ContingentAdmin(admin.ModelAdmin):
         return obj.deployed_count
 
 
+class DeploymentForm(forms.ModelForm):
+    """A tour's departure and return. Bringing a cancelled tour back is refused when another
+    tour now holds some of its days, with the planning page's message (the database holds
+    the rule too)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        tour = self.instance
+        if tour.pk and status and status != Deployment.Status.CANCELLED:
+            other = overlapping_deployment(
+                person=tour.person,
+                starts_on=tour.starts_on,
+                ends_on=tour.ends_on,
+                exclude_pk=tour.pk,
+            )
+            if other is not None:
+                raise forms.ValidationError(overlap_error(person=tour.person, other=other).messages)
+        return cleaned
+
+
 @admin.register(Deployment)
-class DeploymentAdmin(PersonNameSearch, SimpleHistoryAdmin):
+class DeploymentAdmin(
+    ServiceOwnedFieldsMixin, ServicePageAddMixin, PersonNameSearch, SimpleHistoryAdmin
+):
+    """Tours are planned on the planning page (deployment_plan checks overlaps, the mission's
+    dates and readiness); "add" leads there. Departure and return are recorded here."""
+
     list_display = (
         "person",
         "mission",
@@ -557,6 +586,8 @@ class DeploymentAdmin(PersonNameSearch, SimpleHistoryAdmin):
     autocomplete_fields = ("person", "mission", "contingent", "role", "override_by")
     readonly_fields = ("created_at", "tour_length")
     date_hierarchy = "starts_on"
+    add_page_url_name = "personnel:deployment_plan"
+    form = DeploymentForm
     fieldsets = (
         (None, {"fields": ("person", "mission", "contingent", "role", "status")}),
         (_("Dates"), {"fields": ("starts_on", "ends_on", "tour_length", "returned_on")}),
@@ -651,7 +682,7 @@ class GenderTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessSnapshot)
-class ReadinessSnapshotAdmin(admin.ModelAdmin):
+class ReadinessSnapshotAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     """The nightly snapshots behind the unit readiness trend: read here, written by beat."""
 
     list_display = ("taken_on", "unit", "profile", "headcount", "ready", "lapsing")
@@ -659,7 +690,3 @@ class ReadinessSnapshotAdmin(admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name")
     list_select_related = ("unit", "profile")
     date_hierarchy = "taken_on"
-    readonly_fields = ("unit", "profile", "taken_on", "headcount", "ready", "lapsing")
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -2,18 +2,14 @@
 
 from django.contrib import admin
 
+from peacecentre.service_owned import ServiceOwnedFieldsMixin
+
 from .models import Reminder, ReminderDigest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
+    """Every field is the reminder service's (peacecentre/service_owned.py): no add, change
+    or delete."""
 
 
 @admin.register(Reminder)

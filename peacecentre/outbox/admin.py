@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from peacecentre.service_owned import ServiceOwnedFieldsMixin
+
 from .models import OutboxTask
 
 
@@ -20,20 +22,10 @@ class PendingFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
+class OutboxTaskAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     """Read-only: rows are written by the pages and published by the relay."""
 
     list_display = ("task_name", "args", "created_at", "attempts", "next_attempt_at", "sent_at")
     list_filter = (PendingFilter, "task_name")
     search_fields = ("task_name", "task_id")
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboxTask._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -70,6 +70,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The admin's history pages show past versions but do not revert to one: a revert would write
+# a service's fields (a status, a revocation) past the service (peacecentre/service_owned.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 ROOT_URLCONF = "peacecentre.urls"
 WSGI_APPLICATION = "peacecentre.wsgi.application"
 
