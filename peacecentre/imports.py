@@ -330,6 +330,7 @@ class Importer:
     planned rows written set-based, returning the counts), and its wording."""
 
     kind: str  # an ImportFile.Kind
+    columns: tuple[str, ...]  # every column, in the blank template's order
     required: tuple[str, ...]
     optional: tuple[str, ...]
     # Said when the stored file is not of this kind, and when the records changed between the

@@ -199,6 +199,7 @@ class CertificationImport(Importer):
     chains); the pipeline is the Importer's."""
 
     kind = ImportFile.Kind.CERTIFICATIONS
+    columns = CERTIFICATION_COLUMNS
     required = CERTIFICATION_REQUIRED
     optional = CERTIFICATION_OPTIONAL
     wrong_kind_message = _lazy("This file is not a certifications import.")

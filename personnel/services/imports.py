@@ -160,6 +160,7 @@ class PeopleImport(Importer):
     """The people import's columns, row checks and writes; the pipeline is the Importer's."""
 
     kind = ImportFile.Kind.PEOPLE
+    columns = PEOPLE_COLUMNS
     required = PEOPLE_REQUIRED
     optional = PEOPLE_OPTIONAL
     wrong_kind_message = _lazy("This file is not a personnel import.")
