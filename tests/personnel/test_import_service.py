@@ -8,11 +8,10 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from peacecentre import spreadsheets
 from peacecentre.demo.reference import seed_ranks
@@ -25,9 +24,10 @@ from personnel.services.imports import (
     RowError,
     people_import_apply,
     people_import_preview,
-    people_import_upload,
 )
+from personnel.views.imports import PEOPLE_PAGES
 from tests import factories
+from tests.peacecentre.import_support import ImportBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -55,43 +55,12 @@ def person_row(**overrides) -> dict[str, str]:
     return row | overrides
 
 
-def people_csv(
-    rows: list[dict[str, str]],
-    *,
-    columns=PEOPLE_COLUMNS,
-    delimiter: str = ",",
-    bom: bool = False,
-) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(column.strip().lower(), "") for column in columns])
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode()
-
-
-def people_xlsx(rows: list[list], *, columns=PEOPLE_COLUMNS) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(list(columns))
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(content: bytes, by, name: str = "people.csv") -> ImportFile:
-    return people_import_upload(upload=SimpleUploadedFile(name, content), by=by)
-
-
-def preview_of(content: bytes, by, name: str = "people.csv"):
-    import_file = upload(content, by, name)
-    return import_file, people_import_preview(import_file=import_file)
-
-
-def apply(import_file: ImportFile, by) -> dict:
-    digest = people_import_preview(import_file=import_file).digest
-    return people_import_apply(import_file=import_file, by=by, expected_digest=digest)
+PEOPLE = ImportBuilder(PEOPLE_PAGES, file_name="people.csv")
+people_csv = PEOPLE.csv
+people_xlsx = PEOPLE.xlsx
+upload = PEOPLE.upload
+preview_of = PEOPLE.preview_of
+apply = PEOPLE.apply
 
 
 @pytest.fixture
