@@ -24,9 +24,11 @@ from personnel.services.imports import (
     RowError,
     people_import_apply,
     people_import_preview,
+    people_import_refused_rows,
 )
 from personnel.views.imports import PEOPLE_PAGES
 from tests import factories
+from tests.courses.certification_import_support import CERTIFICATIONS, cert_row
 from tests.peacecentre.import_support import ImportBuilder
 
 pytestmark = pytest.mark.django_db
@@ -699,6 +701,18 @@ def test_the_stored_file_has_a_random_name_and_its_fingerprint(registrar, regist
     assert import_file.size == len(content)
     assert import_file.sha256 == hashlib.sha256(content).hexdigest()
     assert import_file.file.read() == content
+
+
+def test_a_certifications_file_is_not_a_people_import(registrar, register):
+    certifications = CERTIFICATIONS.upload(CERTIFICATIONS.csv([cert_row()]), registrar)
+    for read in (people_import_preview, people_import_refused_rows):
+        with pytest.raises(ValidationError, match="not a personnel import") as refused:
+            read(import_file=certifications)
+        assert refused.value.code == "wrong_kind"
+    with pytest.raises(ValidationError) as refused:
+        people_import_apply(import_file=certifications, by=registrar, expected_digest="x")
+    assert refused.value.code == "wrong_kind"
+    assert not ImportFile.objects.get(pk=certifications.pk).is_applied
 
 
 # --- queries do not grow with rows ------------------------------------------------------
