@@ -95,35 +95,4 @@ urlpatterns += [
 ]
 
 # Historical certifications import (courses/views/certification_imports.py).
-urlpatterns += [
-    path(
-        "certifications/import/",
-        certification_import_views.certification_import,
-        name="certification_import",
-    ),
-    path(
-        "certifications/import/template.<str:file_format>",
-        certification_import_views.certification_import_template,
-        name="certification_import_template",
-    ),
-    path(
-        "certifications/import/<int:pk>/",
-        certification_import_views.certification_import_preview,
-        name="certification_import_preview",
-    ),
-    path(
-        "certifications/import/<int:pk>/apply/",
-        certification_import_views.certification_import_apply,
-        name="certification_import_apply",
-    ),
-    path(
-        "certifications/import/<int:pk>/errors.csv",
-        certification_import_views.certification_import_errors,
-        name="certification_import_errors",
-    ),
-    path(
-        "certifications/import/<int:pk>/refused.csv",
-        certification_import_views.certification_import_refused,
-        name="certification_import_refused",
-    ),
-]
+urlpatterns += certification_import_views.CERTIFICATION_PAGES.urlpatterns("certifications/import/")

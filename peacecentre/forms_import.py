@@ -1,10 +1,14 @@
-"""The confirmation of an import's preview, shared by every import (peacecentre/imports.py)."""
+"""The forms of every import (peacecentre/imports.py): the upload, and the confirmation of a
+preview."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from .models import ImportFile
 
 VALID_ONLY = "valid_only"  # the name of the button that applies the valid rows only
 
@@ -15,25 +19,47 @@ class SecondarySubmit(Submit):
     field_classes = "btn"
 
 
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("UTF-8 CSV (comma or semicolon) or an Excel workbook (.xlsx, first sheet)."),
+        validators=[FileExtensionValidator(list(ImportFile.EXTENSIONS))],
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"data-testid": "import-upload-form"}
+        self.helper.layout = Layout(
+            Field("file"),
+            Submit("upload", _("Upload and preview"), css_class="btn-primary"),
+        )
+
+
 class ImportApplyForm(forms.Form):
     """Confirms one preview: `digest` is that preview's fingerprint, so records that changed
     since are caught instead of overwritten. The first button applies every row (disabled
     unless `can_apply`); a second, shown when `valid_rows` is given (some rows are in error,
-    `valid_rows` are not), applies those only. Subclasses name the first button."""
-
-    apply_label = _("Apply")
+    `valid_rows` are not), applies those only. `apply_label` names the first button."""
 
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, action: str, can_apply: bool, valid_rows: int = 0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        action: str,
+        can_apply: bool,
+        apply_label: str = _("Apply"),
+        valid_rows: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_class = "d-inline-flex flex-wrap gap-2"
         self.helper.attrs = {"data-testid": "import-apply-form"}
-        buttons = [
-            Submit("apply", self.apply_label, css_class="btn-primary", disabled=not can_apply)
-        ]
+        buttons = [Submit("apply", apply_label, css_class="btn-primary", disabled=not can_apply)]
         if valid_rows:
             buttons.append(
                 SecondarySubmit(

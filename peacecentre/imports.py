@@ -1,10 +1,11 @@
-"""What every file import shares: the uploaded file kept between its preview and its
-confirmation (ImportFile), a row's error, the date forms a cell may use, and the checks before
-an import is applied.
+"""The import pipeline every file import runs (Importer): the uploaded file kept between its
+preview and its confirmation (ImportFile), a row's error, the date forms a cell may use, the
+checks before an import is applied, the stale-preview check and marking it applied.
 
 Each import (the personnel register: personnel/services/imports.py; certification history:
-courses/services/certification_imports.py) stores the upload here, previews it, and applies
-exactly the stored bytes, once, when the user confirms.
+courses/services/certification_imports.py) is an Importer that supplies only its columns, its
+row checks and its writes; the pipeline stores the upload, previews it, and applies exactly the
+stored bytes, once, when the user confirms. Its pages are peacecentre/views_import.py.
 
 Applying is all or nothing unless the user chooses to apply the valid rows only: the rows in
 error are then left out and kept (row number and reason) with the import, so that they can be
@@ -16,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -34,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from .models import ImportFile, User
 from .roles import Role, has_role
-from .spreadsheets import Table, csv_response, safe_cell
+from .spreadsheets import Table, csv_response, read_table, safe_cell
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # YYYY-MM-DD
 DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")  # DD.MM.YYYY
@@ -297,3 +299,125 @@ def import_errors_response(import_file: ImportFile, errors: Sequence[RowError]) 
         [_("row"), _("column"), _("reason")],
         ([error.row, error.column, error.reason] for error in errors),
     )
+
+
+class ImportPreview(RowsByStatus):
+    """A preview an Importer makes: RowsByStatus plus the file's ignored and absent columns
+    and `digest`, the fingerprint of `outcome()` (not of its wording, which follows the
+    language): the same file against the same records gives the same digest."""
+
+    ignored_columns: list[str]
+    absent_columns: list[str]
+
+    def outcome(self) -> list:
+        raise NotImplementedError
+
+    @cached_property
+    def digest(self) -> str:
+        text = json.dumps([self.outcome(), self.ignored_columns], ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Importer:
+    """One kind of import, run the same way for every kind: `upload` keeps the file,
+    `preview` says what applying it would do now, `apply` previews again inside one
+    transaction with the file locked, refuses when the outcome is not the one the user saw
+    (its digest) or has an error, writes every row or none (or the valid rows only) and marks
+    the file applied; `refused_rows` gives the rows in error back as the file has them.
+
+    A kind supplies its columns (`required`, `optional`), `check(table, lock=...)` (the rows
+    checked against the records, read once and, with `lock`, locked) and `write(...)` (the
+    planned rows written set-based, returning the counts), and its wording."""
+
+    kind: str  # an ImportFile.Kind
+    columns: tuple[str, ...]  # every column, in the blank template's order
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    # Said when the stored file is not of this kind, and when the records changed between the
+    # preview and the confirmation, or while writing (a unique constraint: %(error)s).
+    wrong_kind_message: str
+    stale_message: str
+    changed_while_applying_message: str
+
+    @property
+    def readable(self) -> tuple[str, ...]:
+        """What a file may hold besides the required columns: the columns a file of refused
+        rows adds too."""
+        return (*self.optional, *REFUSED_COLUMNS)
+
+    def check(self, table: Table, *, lock: bool) -> ImportPreview:
+        raise NotImplementedError
+
+    def write(self, preview, *, import_file: ImportFile, by: User) -> dict[str, int]:
+        """Write the valid rows of `preview` (locked by check()); return what was written."""
+        raise NotImplementedError
+
+    def stale_reason(self, preview) -> str:
+        """Why a confirmation is refused as stale; `preview` is the new one."""
+        return str(self.stale_message)
+
+    def upload(self, *, upload: UploadedFile, by: User) -> ImportFile:
+        """Check that `upload` is a readable file of this kind within the size and row
+        limits, with the required columns, and keep it for the preview. Writes nothing else.
+
+        Raises ValidationError saying what is wrong with the file as a whole; row problems
+        are the preview's business."""
+        read_table(upload, required=self.required, optional=self.readable)
+        upload.seek(0)
+        content = upload.read()
+        return import_file_create(kind=self.kind, upload=upload, content=content, by=by)
+
+    def preview(self, *, import_file: ImportFile) -> ImportPreview:
+        """What applying `import_file` would do to the records as they are now. Reads only.
+
+        Raises ValidationError when the stored file can no longer be read."""
+        return self.check(self.read(import_file), lock=False)
+
+    def apply(
+        self, *, import_file: ImportFile, by: User, expected_digest: str, valid_only: bool = False
+    ) -> dict[str, int]:
+        """Apply `import_file`, all rows or none, and mark it applied; with `valid_only`, the
+        rows without an error, leaving the others out (kept with the import: refused_rows).
+
+        `expected_digest` is the digest of the preview the user confirmed: when the records
+        changed since (the outcome differs), nothing is written and ValidationError("stale")
+        is raised. Also raises ValidationError when the file has an error row and not
+        `valid_only`, or no valid row ("has_errors"), was applied already ("applied"), or `by`
+        is neither its uploader nor an administrator ("not_yours"). Returns the counts
+        written, plus "refused"."""
+        with transaction.atomic():
+            import_file = import_file_lock(import_file=import_file, by=by, kind=self.kind)
+            preview = self.check(self.read(import_file), lock=True)
+            if preview.digest != expected_digest:
+                raise ValidationError(self.stale_reason(preview), code="stale")
+            import_apply_allowed(preview, valid_only=valid_only)
+            try:
+                with transaction.atomic():
+                    summary = self.write(preview, import_file=import_file, by=by)
+            except IntegrityError as exc:
+                # Someone wrote a record these rows would clash with after our read (a unique
+                # constraint).
+                raise ValidationError(
+                    self.changed_while_applying_message % {"error": exc}, code="stale"
+                ) from exc
+            return import_file_mark_applied(
+                import_file=import_file, by=by, summary=summary, preview=preview
+            )
+
+    def refused_rows(self, *, import_file: ImportFile) -> RefusedRows:
+        """The rows of `import_file` in error as the file has them, with the reason: before it
+        is applied, those its preview finds now; once applied, those it left out. Reads
+        only."""
+        return refused_rows_of(
+            import_file=import_file,
+            table=self.read(import_file),
+            preview=lambda table: self.check(table, lock=False),
+        )
+
+    def read(self, import_file: ImportFile) -> Table:
+        """The stored file, read again with this kind's columns."""
+        if import_file.kind != self.kind:
+            raise ValidationError(str(self.wrong_kind_message), code="wrong_kind")
+        return read_table(
+            import_file_upload(import_file), required=self.required, optional=self.readable
+        )

@@ -24,16 +24,7 @@ urlpatterns: list = [
         register.qualification_delete,
         name="qualification_delete",
     ),
-    path("import/", imports.people_import, name="import"),
-    path(
-        "import/template.<str:file_format>",
-        imports.people_import_template,
-        name="import_template",
-    ),
-    path("import/<int:pk>/", imports.people_import_preview_page, name="import_preview"),
-    path("import/<int:pk>/apply/", imports.people_import_apply_page, name="import_apply"),
-    path("import/<int:pk>/errors.csv", imports.people_import_errors, name="import_errors"),
-    path("import/<int:pk>/refused.csv", imports.people_import_refused, name="import_refused"),
+    *imports.PEOPLE_PAGES.urlpatterns("import/"),
 ]
 
 # Readiness matrix, its exports and the gender balance (personnel/views/matrix.py).

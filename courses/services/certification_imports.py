@@ -1,14 +1,10 @@
 """Importing historical certifications (people trained before the system) from a CSV or XLSX
-file: upload, preview, apply. The same shape and the same all-or-nothing rule as the personnel
-import (personnel/services/imports.py).
-
-- certification_import_upload keeps the file (peacecentre.ImportFile); nothing else is written.
-- certification_import_preview says what applying the kept file would do now: each row a new
-  certification (with its computed validity and the records it supersedes or is superseded
-  by) or in error (row, column, reason).
-- certification_import_apply previews again inside one transaction with the people and their
-  certifications locked, refuses when the outcome is not the one the registrar saw (its
-  digest) or has an error, and writes every row or none.
+file: this import's columns, row checks and writes (CertificationImport); upload, preview and
+all-or-nothing apply are the pipeline's (peacecentre.imports.Importer), as for the personnel
+import. The preview says what applying the kept file would do now: each row a new
+certification (with its computed validity and the records it supersedes or is superseded by)
+or in error (row, column, reason); applying previews again with the people and their
+certifications locked.
 
 Rules of a row (stated on the import page too):
 - service_number names a person in the register; course_code a course of the catalogue that
@@ -48,8 +44,6 @@ with no records yet, 4.7-7.5 s when every row also links to recorded ones (7,500
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,41 +53,30 @@ from itertools import pairwise
 from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from courses.models import Certification, Course
 from peacecentre.imports import (
     LOOKUP_CHUNK,
-    REFUSED_COLUMNS,
-    RefusedRows,
+    Importer,
+    ImportPreview,
     RowError,
-    RowsByStatus,
     chunks,
-    import_apply_allowed,
-    import_file_create,
-    import_file_lock,
-    import_file_mark_applied,
-    import_file_upload,
     not_a_date,
     parse_date,
-    refused_rows_of,
 )
 from peacecentre.models import ImportFile, User
-from peacecentre.spreadsheets import Row, Table, read_table
+from peacecentre.spreadsheets import Row, Table
 from personnel.models import Person
 
 CERTIFICATION_COLUMNS = ("service_number", "course_code", "number", "issued_on", "valid_until")
 CERTIFICATION_REQUIRED = ("service_number", "course_code", "number", "issued_on")
 CERTIFICATION_OPTIONAL = ("valid_until",)
-# What a file may hold besides: the columns a file of refused rows adds.
-CERTIFICATION_READ = (*CERTIFICATION_OPTIONAL, *REFUSED_COLUMNS)
 COLUMN_ORDER = {column: index for index, column in enumerate(CERTIFICATION_COLUMNS)}
 NUMBER_LIMIT = Certification._meta.get_field("number").max_length
 # 500 rows per INSERT: the certification and its history row are 15-20 columns, so a batch is
@@ -160,7 +143,7 @@ class ImportedRow:
 
 
 @dataclass
-class CertificationPreview(RowsByStatus):
+class CertificationPreview(ImportPreview):
     statuses: ClassVar[type[RowStatus]] = RowStatus
 
     rows: list[ImportedRow]
@@ -183,15 +166,11 @@ class CertificationPreview(RowsByStatus):
         """Supersede links applying makes (each imported row's own, and recorded ones')."""
         return sum(row.supersedes is not None for row in self.new) + len(self.recorded_superseding)
 
-    @cached_property
-    def digest(self) -> str:
-        """A fingerprint of the outcome (not of its wording, which follows the language): the
-        same file against the same records gives the same digest."""
-
+    def outcome(self) -> list:
         def link(value: Link | None) -> list | None:
             return None if value is None else [value.number, value.row]
 
-        outcome = [
+        return [
             [
                 row.row,
                 row.status.value,
@@ -207,8 +186,6 @@ class CertificationPreview(RowsByStatus):
             ]
             for row in self.rows
         ]
-        text = json.dumps([outcome, self.ignored_columns], ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def valid_until_for(issued_on: dt.date, *, course: Course) -> dt.date:
@@ -217,128 +194,110 @@ def valid_until_for(issued_on: dt.date, *, course: Course) -> dt.date:
     return issued_on + relativedelta(months=course.validity_months)
 
 
-def certification_import_upload(*, upload: UploadedFile, by: User) -> ImportFile:
-    """Check that `upload` is a readable certifications file within the size and row limits,
-    with the required columns, and keep it for the preview. Writes no certification.
+class CertificationImport(Importer):
+    """The certification history import's columns, row checks and writes (the supersede
+    chains); the pipeline is the Importer's."""
 
-    Raises ValidationError saying what is wrong with the file as a whole; row problems are
-    the preview's business.
-    """
-    read_table(upload, required=CERTIFICATION_REQUIRED, optional=CERTIFICATION_READ)
-    upload.seek(0)
-    content = upload.read()
-    return import_file_create(
-        kind=ImportFile.Kind.CERTIFICATIONS, upload=upload, content=content, by=by
+    kind = ImportFile.Kind.CERTIFICATIONS
+    columns = CERTIFICATION_COLUMNS
+    required = CERTIFICATION_REQUIRED
+    optional = CERTIFICATION_OPTIONAL
+    wrong_kind_message = _lazy("This file is not a certifications import.")
+    stale_message = _lazy(
+        "The certification records changed since this preview was made, so the import would "
+        "no longer do what you saw. Nothing was written: check the new preview and confirm "
+        "again."
+    )
+    # Someone took one of these numbers, or linked one of these records, after our read (the
+    # unique constraints on number and supersedes).
+    changed_while_applying_message = _lazy(
+        "The certification records changed while the import was being applied "
+        "(%(error)s). Nothing was written: check the new preview and confirm again."
     )
 
+    def check(self, table: Table, *, lock: bool) -> CertificationPreview:
+        """Reads a fixed number of queries (4 for up to LOOKUP_CHUNK rows); with `lock`, the
+        people and their certifications are locked."""
+        return _preview(table, lock=lock)
 
-def certification_import_preview(*, import_file: ImportFile) -> CertificationPreview:
-    """What applying `import_file` would do to the certification records as they are now.
-    Reads only; a fixed number of queries (4 for up to LOOKUP_CHUNK rows).
+    def stale_reason(self, preview: CertificationPreview) -> str:
+        message = str(self.stale_message)
+        if preview.errors:
+            first = preview.errors[0]
+            message += " " + _(
+                "It now finds %(count)s row(s) in error, first row %(row)s, %(column)s: %(reason)s"
+            ) % {
+                "count": len(preview.error_rows),
+                "row": first.row,
+                "column": first.column,
+                "reason": first.reason,
+            }
+        return message
 
-    Raises ValidationError when the stored file can no longer be read.
-    """
-    return _preview(_read(import_file), lock=False)
-
-
-@transaction.atomic
-def certification_import_apply(
-    *, import_file: ImportFile, by: User, expected_digest: str, valid_only: bool = False
-) -> dict[str, int]:
-    """Add every certification of `import_file`, or none, link the supersede chains (see the
-    module's docstring) and mark the file applied. With `valid_only`, the rows without an
-    error are added and the others left out (kept with the import:
-    certification_import_refused_rows); the chains link the added ones.
-
-    `expected_digest` is the digest of the preview the user confirmed: when the records
-    changed since (a number taken, a certification recorded, a course changed), nothing is
-    written and ValidationError(code="stale") is raised. Also raises ValidationError when the
-    file has an error row and not `valid_only`, or no valid row ("has_errors"), was applied
-    already ("applied"), or `by` is neither its uploader nor an administrator ("not_yours").
-    Returns the counts: {"new", "computed" (valid until worked out from the course), "linked"
-    (supersede links made), "refused" (rows left out)}.
-    """
-    import_file = import_file_lock(
-        import_file=import_file, by=by, kind=ImportFile.Kind.CERTIFICATIONS
-    )
-    preview = _preview(_read(import_file), lock=True)
-    if preview.digest != expected_digest:
-        raise ValidationError(_stale_message(preview), code="stale")
-    import_apply_allowed(preview, valid_only=valid_only)
-    reason = _("Imported from %(name)s") % {"name": import_file.original_name}
-    created: dict[int, Certification] = {}  # by row number
-    for row in preview.new:
-        target = row.supersedes_target
-        created[row.row] = Certification(
-            person=row.person,
-            certification_type_id=row.course.certification_type_id,
-            course=row.course,
-            cohort=None,
-            number=row.number,
-            issued_on=row.issued_on,
-            valid_until=row.valid_until,
-            source=Certification.Source.IMPORT,
-            supersedes_id=target.pk if isinstance(target, Held) else None,
+    def write(
+        self, preview: CertificationPreview, *, import_file: ImportFile, by: User
+    ) -> dict[str, int]:
+        """Add the certifications and link the supersede chains (see the module's docstring):
+        {"new", "computed" (valid until worked out from the course), "linked" (supersede
+        links made)}."""
+        reason = _("Imported from %(name)s") % {"name": import_file.original_name}
+        created: dict[int, Certification] = {}  # by row number
+        for row in preview.new:
+            target = row.supersedes_target
+            created[row.row] = Certification(
+                person=row.person,
+                certification_type_id=row.course.certification_type_id,
+                course=row.course,
+                cohort=None,
+                number=row.number,
+                issued_on=row.issued_on,
+                valid_until=row.valid_until,
+                source=Certification.Source.IMPORT,
+                supersedes_id=target.pk if isinstance(target, Held) else None,
+            )
+        bulk_create_with_history(
+            list(created.values()),
+            Certification,
+            batch_size=WRITE_BATCH,
+            default_user=by,
+            default_change_reason=reason,
         )
-    try:
-        with transaction.atomic():
-            bulk_create_with_history(
-                list(created.values()),
+        # Links to rows of the file need their ids, known only now.
+        linked = []
+        for row in preview.new:
+            if isinstance(row.supersedes_target, ImportedRow):
+                certification = created[row.row]
+                certification.supersedes = created[row.supersedes_target.row]
+                linked.append(certification)
+        superseding = _recorded_for_update(preview.recorded_superseding)
+        for held, row in preview.recorded_superseding:
+            recorded = superseding[held.pk]
+            recorded.supersedes = created[row.row]
+            linked.append(recorded)
+        if linked:
+            bulk_update_with_history(
+                linked,
                 Certification,
+                ["supersedes"],
                 batch_size=WRITE_BATCH,
                 default_user=by,
                 default_change_reason=reason,
             )
-            # Links to rows of the file need their ids, known only now.
-            linked = []
-            for row in preview.new:
-                if isinstance(row.supersedes_target, ImportedRow):
-                    certification = created[row.row]
-                    certification.supersedes = created[row.supersedes_target.row]
-                    linked.append(certification)
-            superseding = _recorded_for_update(preview.recorded_superseding)
-            for held, row in preview.recorded_superseding:
-                recorded = superseding[held.pk]
-                recorded.supersedes = created[row.row]
-                linked.append(recorded)
-            if linked:
-                bulk_update_with_history(
-                    linked,
-                    Certification,
-                    ["supersedes"],
-                    batch_size=WRITE_BATCH,
-                    default_user=by,
-                    default_change_reason=reason,
-                )
-    except IntegrityError as exc:
-        # Someone took one of these numbers, or linked one of these records, after our read
-        # (the unique constraints on number and supersedes).
-        raise ValidationError(
-            _(
-                "The certification records changed while the import was being applied "
-                "(%(error)s). Nothing was written: check the new preview and confirm again."
-            )
-            % {"error": exc},
-            code="stale",
-        ) from exc
-    summary = {
-        "new": len(created),
-        "computed": preview.counts["computed"],
-        "linked": preview.links,
-    }
-    return import_file_mark_applied(
-        import_file=import_file, by=by, summary=summary, preview=preview
-    )
+        return {
+            "new": len(created),
+            "computed": preview.counts["computed"],
+            "linked": preview.links,
+        }
 
 
-def certification_import_refused_rows(*, import_file: ImportFile) -> RefusedRows:
-    """The rows of `import_file` in error as the file has them, with the reason: before it is
-    applied, those its preview finds now; once applied, those it left out. Reads only."""
-    return refused_rows_of(
-        import_file=import_file,
-        table=_read(import_file),
-        preview=lambda table: _preview(table, lock=False),
-    )
+CERTIFICATION_IMPORT = CertificationImport()
+# The service API (peacecentre.imports.Importer documents each): upload keeps the file,
+# preview reads only, apply writes every row or none (ValidationError "stale", "has_errors",
+# "applied", "not_yours"), refused_rows gives the rows in error back.
+certification_import_upload = CERTIFICATION_IMPORT.upload
+certification_import_preview = CERTIFICATION_IMPORT.preview
+certification_import_apply = CERTIFICATION_IMPORT.apply
+certification_import_refused_rows = CERTIFICATION_IMPORT.refused_rows
 
 
 def _recorded_for_update(pairs: list[tuple[Held, ImportedRow]]) -> dict[int, Certification]:
@@ -348,35 +307,6 @@ def _recorded_for_update(pairs: list[tuple[Held, ImportedRow]]) -> dict[int, Cer
     for chunk in chunks((held.pk for held, _row in pairs), LOOKUP_CHUNK):
         found.update(Certification.objects.in_bulk(chunk))
     return found
-
-
-def _stale_message(preview: CertificationPreview) -> str:
-    message = _(
-        "The certification records changed since this preview was made, so the import would "
-        "no longer do what you saw. Nothing was written: check the new preview and confirm "
-        "again."
-    )
-    if preview.errors:
-        first = preview.errors[0]
-        message += " " + _(
-            "It now finds %(count)s row(s) in error, first row %(row)s, %(column)s: %(reason)s"
-        ) % {
-            "count": len(preview.error_rows),
-            "row": first.row,
-            "column": first.column,
-            "reason": first.reason,
-        }
-    return message
-
-
-def _read(import_file: ImportFile) -> Table:
-    if import_file.kind != ImportFile.Kind.CERTIFICATIONS:
-        raise ValidationError(_("This file is not a certifications import."), code="wrong_kind")
-    return read_table(
-        import_file_upload(import_file),
-        required=CERTIFICATION_REQUIRED,
-        optional=CERTIFICATION_READ,
-    )
 
 
 @dataclass

@@ -1,10 +1,8 @@
-"""Importing people into the register from a CSV or XLSX file: upload, preview, apply.
-
-- people_import_upload keeps the file (peacecentre.ImportFile); the register is not touched.
-- people_import_preview says what applying the kept file would do to the register as it is
-  now: each row new, updated (field: old -> new), unchanged or in error (row, column, reason).
-- people_import_apply previews again inside one transaction, refuses when the outcome is not
-  the one the registrar saw (its digest) or has an error, and writes every row or none.
+"""Importing people into the register from a CSV or XLSX file: the people import's columns,
+row checks and writes (PeopleImport); upload, preview and apply are the pipeline's
+(peacecentre.imports.Importer). The preview says what applying the kept file would do to the
+register as it is now: each row new, updated (field: old -> new), unchanged or in error (row,
+column, reason).
 
 Rules of a row (stated on the import page too): the columns PEOPLE_REQUIRED must be filled in
 every row. For a person already in the register a blank optional cell, or an absent optional
@@ -23,40 +21,29 @@ written with bulk_create / bulk_update.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from peacecentre.imports import (
     LOOKUP_CHUNK,
-    REFUSED_COLUMNS,
-    RefusedRows,
+    Importer,
+    ImportPreview,
     RowError,
-    RowsByStatus,
-    import_apply_allowed,
-    import_file_create,
-    import_file_lock,
-    import_file_mark_applied,
-    import_file_upload,
     not_a_date,
     parse_date,
-    refused_rows_of,
 )
 from peacecentre.models import ImportFile, User
-from peacecentre.spreadsheets import Row, Table, read_table
+from peacecentre.spreadsheets import Row, Table
 from personnel.models import Category, Gender, Person, Rank, Unit
 from personnel.ranks import RankIndex
 
@@ -84,8 +71,6 @@ PEOPLE_REQUIRED = (
     "category",
 )
 PEOPLE_OPTIONAL = tuple(column for column in PEOPLE_COLUMNS if column not in PEOPLE_REQUIRED)
-# What a file may hold besides: the columns a file of refused rows adds.
-PEOPLE_READ = (*PEOPLE_OPTIONAL, *REFUSED_COLUMNS)
 COLUMN_ORDER = {column: index for index, column in enumerate(PEOPLE_COLUMNS)}
 DEFAULT_NATIONALITY = "KZ"
 # Sets made once: TextChoices.values builds a new list on every call.
@@ -138,7 +123,7 @@ class PreviewRow:
 
 
 @dataclass
-class PeoplePreview(RowsByStatus):
+class PeoplePreview(ImportPreview):
     statuses: ClassVar[type[RowStatus]] = RowStatus
 
     rows: list[PreviewRow]
@@ -157,11 +142,8 @@ class PeoplePreview(RowsByStatus):
     def counts(self) -> dict[str, int]:
         return {status.value: len(rows) for status, rows in self.by_status.items()}
 
-    @cached_property
-    def digest(self) -> str:
-        """A fingerprint of the outcome (not of its wording, which follows the language): the
-        same file against the same register gives the same digest."""
-        outcome = [
+    def outcome(self) -> list:
+        return [
             [
                 row.number,
                 row.status.value,
@@ -172,106 +154,55 @@ class PeoplePreview(RowsByStatus):
             ]
             for row in self.rows
         ]
-        text = json.dumps([outcome, self.ignored_columns], ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
 
 
-def people_import_upload(*, upload: UploadedFile, by: User) -> ImportFile:
-    """Check that `upload` is a readable people file within the size and row limits, with the
-    required columns, and keep it for the preview. Writes nothing to the register.
+class PeopleImport(Importer):
+    """The people import's columns, row checks and writes; the pipeline is the Importer's."""
 
-    Raises ValidationError saying what is wrong with the file as a whole; row problems are
-    the preview's business.
-    """
-    read_table(upload, required=PEOPLE_REQUIRED, optional=PEOPLE_READ)
-    upload.seek(0)
-    content = upload.read()
-    return import_file_create(kind=ImportFile.Kind.PEOPLE, upload=upload, content=content, by=by)
-
-
-def people_import_preview(*, import_file: ImportFile) -> PeoplePreview:
-    """What applying `import_file` would do to the register as it is now. Reads only.
-
-    Raises ValidationError when the stored file can no longer be read.
-    """
-    return _preview(_read(import_file), lock=False)
-
-
-@transaction.atomic
-def people_import_apply(
-    *, import_file: ImportFile, by: User, expected_digest: str, valid_only: bool = False
-) -> dict[str, int]:
-    """Apply `import_file` to the register, all rows or none, and mark it applied; with
-    `valid_only`, the rows without an error, leaving the others out (kept with the import:
-    people_import_refused_rows).
-
-    `expected_digest` is the digest of the preview the user confirmed: when the register
-    changed since (the outcome differs), nothing is written and ValidationError(code="stale")
-    is raised. Also raises ValidationError when the file has an error row and not
-    `valid_only`, or no valid row ("has_errors"), was applied already ("applied"), or `by` is
-    neither its uploader nor an administrator ("not_yours";
-    peacecentre.imports.import_file_lock). Returns the counts: {"new", "updated",
-    "unchanged", "refused"}.
-    """
-    import_file = import_file_lock(import_file=import_file, by=by, kind=ImportFile.Kind.PEOPLE)
-    preview = _preview(_read(import_file), lock=True)
-    if preview.digest != expected_digest:
-        raise ValidationError(
-            _(
-                "The register changed since this preview was made, so the import would no "
-                "longer do what you saw. Nothing was written: check the new preview and "
-                "confirm again."
-            ),
-            code="stale",
-        )
-    import_apply_allowed(preview, valid_only=valid_only)
-    now = timezone.now()
-    created = [_new_person(row) for row in preview.new]
-    changed, fields = [], {"updated_at"}  # bulk_update adds the search keys
-    for row in preview.updated:
-        person = row.person
-        for name, value in row.values.items():
-            setattr(person, name, value)
-        person.updated_at = now  # and auto_now
-        changed.append(person)
-        fields.update(row.values)
-    try:
-        with transaction.atomic():
-            Person.objects.bulk_create(created, batch_size=WRITE_BATCH)
-            if changed:
-                Person.objects.bulk_update(changed, sorted(fields), batch_size=WRITE_BATCH)
-    except IntegrityError as exc:
-        # Someone added one of these service numbers after our read (the unique constraint).
-        raise ValidationError(
-            _(
-                "The register changed while the import was being applied (%(error)s). Nothing "
-                "was written: check the new preview and confirm again."
-            )
-            % {"error": exc},
-            code="stale",
-        ) from exc
-    summary = {"new": len(created), "updated": len(changed), "unchanged": len(preview.unchanged)}
-    return import_file_mark_applied(
-        import_file=import_file, by=by, summary=summary, preview=preview
+    kind = ImportFile.Kind.PEOPLE
+    columns = PEOPLE_COLUMNS
+    required = PEOPLE_REQUIRED
+    optional = PEOPLE_OPTIONAL
+    wrong_kind_message = _lazy("This file is not a personnel import.")
+    stale_message = _lazy(
+        "The register changed since this preview was made, so the import would no longer do "
+        "what you saw. Nothing was written: check the new preview and confirm again."
+    )
+    changed_while_applying_message = _lazy(
+        "The register changed while the import was being applied (%(error)s). Nothing was "
+        "written: check the new preview and confirm again."
     )
 
+    def check(self, table: Table, *, lock: bool) -> PeoplePreview:
+        return _preview(table, lock=lock)
 
-def people_import_refused_rows(*, import_file: ImportFile) -> RefusedRows:
-    """The rows of `import_file` in error as the file has them, with the reason: before it is
-    applied, those its preview finds now; once applied, those it left out. Reads only."""
-    return refused_rows_of(
-        import_file=import_file,
-        table=_read(import_file),
-        preview=lambda table: _preview(table, lock=False),
-    )
+    def write(self, preview: PeoplePreview, *, import_file: ImportFile, by: User) -> dict[str, int]:
+        """New people with bulk_create, changed ones with bulk_update: {"new", "updated",
+        "unchanged"}."""
+        now = timezone.now()
+        created = [_new_person(row) for row in preview.new]
+        changed, fields = [], {"updated_at"}  # bulk_update adds the search keys
+        for row in preview.updated:
+            person = row.person
+            for name, value in row.values.items():
+                setattr(person, name, value)
+            person.updated_at = now  # and auto_now
+            changed.append(person)
+            fields.update(row.values)
+        Person.objects.bulk_create(created, batch_size=WRITE_BATCH)
+        if changed:
+            Person.objects.bulk_update(changed, sorted(fields), batch_size=WRITE_BATCH)
+        return {"new": len(created), "updated": len(changed), "unchanged": len(preview.unchanged)}
 
 
-def _read(import_file: ImportFile) -> Table:
-    if import_file.kind != ImportFile.Kind.PEOPLE:
-        raise ValidationError(_("This file is not a personnel import."), code="wrong_kind")
-    return read_table(
-        import_file_upload(import_file), required=PEOPLE_REQUIRED, optional=PEOPLE_READ
-    )
+PEOPLE_IMPORT = PeopleImport()
+# The service API (peacecentre.imports.Importer documents each): upload keeps the file,
+# preview reads only, apply writes every row or none (ValidationError "stale", "has_errors",
+# "applied", "not_yours"), refused_rows gives the rows in error back.
+people_import_upload = PEOPLE_IMPORT.upload
+people_import_preview = PEOPLE_IMPORT.preview
+people_import_apply = PEOPLE_IMPORT.apply
+people_import_refused_rows = PEOPLE_IMPORT.refused_rows
 
 
 def _new_person(row: PreviewRow) -> Person:

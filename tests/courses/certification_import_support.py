@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
-from courses.services.certification_imports import (
-    CERTIFICATION_COLUMNS,
-    certification_import_apply,
-    certification_import_preview,
-    certification_import_upload,
-)
-from peacecentre.models import ImportFile
+from courses.views.certification_imports import CERTIFICATION_PAGES
 from tests import factories
+from tests.peacecentre.import_support import ImportBuilder
 
 
 def cert_row(**overrides) -> dict[str, str]:
@@ -32,43 +23,12 @@ def cert_row(**overrides) -> dict[str, str]:
     return row | overrides
 
 
-def certs_csv(
-    rows: list[dict[str, str]],
-    *,
-    columns=CERTIFICATION_COLUMNS,
-    delimiter: str = ",",
-    bom: bool = False,
-) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(column.strip().lower(), "") for column in columns])
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode()
-
-
-def certs_xlsx(rows: list[list], *, columns=CERTIFICATION_COLUMNS) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(list(columns))
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(content: bytes, by, name: str = "certifications.csv") -> ImportFile:
-    return certification_import_upload(upload=SimpleUploadedFile(name, content), by=by)
-
-
-def preview_of(content: bytes, by, name: str = "certifications.csv"):
-    import_file = upload(content, by, name)
-    return import_file, certification_import_preview(import_file=import_file)
-
-
-def apply(import_file: ImportFile, by) -> dict:
-    digest = certification_import_preview(import_file=import_file).digest
-    return certification_import_apply(import_file=import_file, by=by, expected_digest=digest)
+CERTIFICATIONS = ImportBuilder(CERTIFICATION_PAGES, file_name="certifications.csv")
+certs_csv = CERTIFICATIONS.csv
+certs_xlsx = CERTIFICATIONS.xlsx
+upload = CERTIFICATIONS.upload
+preview_of = CERTIFICATIONS.preview_of
+apply = CERTIFICATIONS.apply
 
 
 @pytest.fixture

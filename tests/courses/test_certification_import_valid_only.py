@@ -14,7 +14,6 @@ from django.urls import reverse
 from courses.models import Certification
 from courses.services.certification_imports import (
     certification_import_apply,
-    certification_import_preview,
     certification_import_refused_rows,
 )
 from peacecentre.roles import Role
@@ -27,6 +26,7 @@ from tests.courses.certification_import_support import (
     recorded,
     upload,
 )
+from tests.peacecentre.import_support import read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -97,18 +97,13 @@ def test_the_page_offers_it_and_the_refused_csv_uploads_again(client, registrar,
     client.force_login(registrar)
     page = client.get(reverse("courses:certification_import_preview", args=[import_file.pk]))
     assert "Apply the 2 valid rows only" in page.content.decode()
-    digest = certification_import_preview(import_file=import_file).digest
 
-    response = client.post(
-        reverse("courses:certification_import_apply", args=[import_file.pk]),
-        {"digest": digest, "valid_only": "1"},
-        follow=True,
-    )
+    response = support.CERTIFICATIONS.post_apply(client, import_file, valid_only=True, follow=True)
 
     assert "1 row in error was left out." in response.content.decode()
     assert Certification.objects.count() == 2
     download = client.get(reverse("courses:certification_import_refused", args=[import_file.pk]))
-    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    rows = read_csv(download.content)
     assert rows[0] == [*COLUMNS, "row", "reason"]
     assert rows[1][:5] == ["UNSOC-2019-0007", "KZ-NOBODY", "2023-03-31", "UNSOC", "2019-03-31"]
     rows[1][1] = "KZ-200003"  # corrected
@@ -125,13 +120,9 @@ def test_other_roles_cannot_apply_the_valid_rows_or_download_the_refused(
     client, registrar, catalogue, role
 ):
     import_file = upload(mixed_file(), registrar)
-    digest = certification_import_preview(import_file=import_file).digest
     client.force_login(factories.UserFactory(username="someone", roles=[role]))
 
-    apply_response = client.post(
-        reverse("courses:certification_import_apply", args=[import_file.pk]),
-        {"digest": digest, "valid_only": "1"},
-    )
+    apply_response = support.CERTIFICATIONS.post_apply(client, import_file, valid_only=True)
     download = client.get(reverse("courses:certification_import_refused", args=[import_file.pk]))
 
     assert (apply_response.status_code, download.status_code) == (403, 403)

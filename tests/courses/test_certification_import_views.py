@@ -1,12 +1,10 @@
 """The certification history import's pages: who may use them, the upload, the template, the
 preview, the confirmation."""
 
-import csv
 import datetime as dt
 import io
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,39 +24,20 @@ from peacecentre.spreadsheets import read_table
 from tests import factories
 from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import cert_row, certs_csv, recorded, upload
+from tests.peacecentre.import_support import messages_of, read_csv
 
 pytestmark = pytest.mark.django_db
 
 catalogue = support.catalogue  # the reference data fixture
 
 
-def post_file(client, content: bytes, name: str = "certifications.csv"):
-    return client.post(
-        reverse("courses:certification_import"), {"file": SimpleUploadedFile(name, content)}
-    )
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
+post_file = support.CERTIFICATIONS.post_file
+page_urls = support.CERTIFICATIONS.page_urls
 
 
 @pytest.fixture
 def own_import(registrar, catalogue):
     return upload(certs_csv([cert_row()]), registrar)
-
-
-def page_urls(import_file: ImportFile) -> list[tuple[str, str]]:
-    """(method, url) of every import page."""
-    pk = import_file.pk
-    return [
-        ("get", reverse("courses:certification_import")),
-        ("get", reverse("courses:certification_import_template", args=["csv"])),
-        ("get", reverse("courses:certification_import_template", args=["xlsx"])),
-        ("get", reverse("courses:certification_import_preview", args=[pk])),
-        ("post", reverse("courses:certification_import_apply", args=[pk])),
-        ("get", reverse("courses:certification_import_errors", args=[pk])),
-        ("get", reverse("courses:certification_import_refused", args=[pk])),
-    ]
 
 
 def html_of(response) -> str:
@@ -201,7 +180,7 @@ def test_the_csv_template_is_the_header_and_an_example_row(client, registrar, ca
     assert response["Content-Type"].startswith("text/csv")
     assert "certification-import-template.csv" in response["Content-Disposition"]
     assert response.content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = read_csv(response.content)
     # The first active course that grants a certification (by code): POC, 24 months.
     assert rows == [
         list(CERTIFICATION_COLUMNS),
@@ -235,7 +214,7 @@ def test_the_xlsx_template_is_the_header_and_an_example_row(client, registrar, c
 def test_the_template_of_an_empty_catalogue_still_has_an_example(client, registrar):
     client.force_login(registrar)
     response = client.get(reverse("courses:certification_import_template", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = read_csv(response.content)
     assert rows[1] == ["KZ-000123", "UNSOC", "UNSOC-2019-0042", "2019-03-31", "2023-03-31"]
 
 
@@ -316,7 +295,7 @@ def test_the_errors_download_lists_every_error(client, registrar, catalogue):
     client.force_login(registrar)
     response = client.get(reverse("courses:certification_import_errors", args=[import_file.pk]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = read_csv(response.content)
     assert rows == [
         ["row", "column", "reason"],
         ["2", "course_code", "“NOPE” is not the code of a course in the catalogue."],
@@ -402,10 +381,7 @@ def test_confirming_applies_and_says_what_was_done(client, registrar, own_import
 def test_a_file_with_errors_is_refused_even_when_posted(client, registrar, catalogue):
     import_file = upload(certs_csv([cert_row(), cert_row(number="B", course_code="?")]), registrar)
     client.force_login(registrar)
-    digest = certification_import_preview(import_file=import_file).digest
-    response = client.post(
-        reverse("courses:certification_import_apply", args=[import_file.pk]), {"digest": digest}
-    )
+    response = support.CERTIFICATIONS.post_apply(client, import_file)
     assert response.url == reverse("courses:certification_import_preview", args=[import_file.pk])
     assert "cannot be applied" in messages_of(response)[0]
     assert Certification.objects.count() == 0

@@ -8,11 +8,10 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from peacecentre import spreadsheets
 from peacecentre.demo.reference import seed_ranks
@@ -25,9 +24,12 @@ from personnel.services.imports import (
     RowError,
     people_import_apply,
     people_import_preview,
-    people_import_upload,
+    people_import_refused_rows,
 )
+from personnel.views.imports import PEOPLE_PAGES
 from tests import factories
+from tests.courses.certification_import_support import CERTIFICATIONS, cert_row
+from tests.peacecentre.import_support import ImportBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -55,43 +57,12 @@ def person_row(**overrides) -> dict[str, str]:
     return row | overrides
 
 
-def people_csv(
-    rows: list[dict[str, str]],
-    *,
-    columns=PEOPLE_COLUMNS,
-    delimiter: str = ",",
-    bom: bool = False,
-) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(column.strip().lower(), "") for column in columns])
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode()
-
-
-def people_xlsx(rows: list[list], *, columns=PEOPLE_COLUMNS) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(list(columns))
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(content: bytes, by, name: str = "people.csv") -> ImportFile:
-    return people_import_upload(upload=SimpleUploadedFile(name, content), by=by)
-
-
-def preview_of(content: bytes, by, name: str = "people.csv"):
-    import_file = upload(content, by, name)
-    return import_file, people_import_preview(import_file=import_file)
-
-
-def apply(import_file: ImportFile, by) -> dict:
-    digest = people_import_preview(import_file=import_file).digest
-    return people_import_apply(import_file=import_file, by=by, expected_digest=digest)
+PEOPLE = ImportBuilder(PEOPLE_PAGES, file_name="people.csv")
+people_csv = PEOPLE.csv
+people_xlsx = PEOPLE.xlsx
+upload = PEOPLE.upload
+preview_of = PEOPLE.preview_of
+apply = PEOPLE.apply
 
 
 @pytest.fixture
@@ -730,6 +701,18 @@ def test_the_stored_file_has_a_random_name_and_its_fingerprint(registrar, regist
     assert import_file.size == len(content)
     assert import_file.sha256 == hashlib.sha256(content).hexdigest()
     assert import_file.file.read() == content
+
+
+def test_a_certifications_file_is_not_a_people_import(registrar, register):
+    certifications = CERTIFICATIONS.upload(CERTIFICATIONS.csv([cert_row()]), registrar)
+    for read in (people_import_preview, people_import_refused_rows):
+        with pytest.raises(ValidationError, match="not a personnel import") as refused:
+            read(import_file=certifications)
+        assert refused.value.code == "wrong_kind"
+    with pytest.raises(ValidationError) as refused:
+        people_import_apply(import_file=certifications, by=registrar, expected_digest="x")
+    assert refused.value.code == "wrong_kind"
+    assert not ImportFile.objects.get(pk=certifications.pk).is_applied
 
 
 # --- queries do not grow with rows ------------------------------------------------------

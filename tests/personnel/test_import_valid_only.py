@@ -18,6 +18,7 @@ from personnel.services.imports import (
     people_import_preview,
     people_import_refused_rows,
 )
+from tests.peacecentre.import_support import read_csv
 from tests.personnel import test_import_service
 from tests.personnel.test_import_service import (
     existing_person,
@@ -59,10 +60,6 @@ def mixed_file(register) -> bytes:
         ],
         columns=COLUMNS,
     )
-
-
-def read_csv(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_all_or_nothing_stays_the_default(registrar, register):
@@ -238,12 +235,9 @@ def test_a_valid_only_post_on_a_file_whose_rows_are_all_wrong_writes_nothing(
 ):
     import_file = upload(people_csv([person_row(gender="X")]), registrar)
     client.force_login(registrar)
-    digest = people_import_preview(import_file=import_file).digest
 
-    response = client.post(
-        reverse("personnel:import_apply", args=[import_file.pk]),
-        {"digest": digest, "valid_only": "1"},
-        follow=True,
+    response = test_import_service.PEOPLE.post_apply(
+        client, import_file, valid_only=True, follow=True
     )
 
     assert "nothing to apply" in response.content.decode()

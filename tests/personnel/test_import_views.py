@@ -1,10 +1,8 @@
 """The people import's pages: who may use them, the upload, the preview, the confirmation."""
 
-import csv
 import io
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +20,7 @@ from personnel.services.imports import (
     people_import_preview,
 )
 from tests import factories
+from tests.peacecentre.import_support import messages_of, read_csv
 from tests.personnel import test_import_service
 from tests.personnel.test_import_service import (
     existing_person,
@@ -36,31 +35,13 @@ pytestmark = pytest.mark.django_db
 register = test_import_service.register  # the same reference data fixture
 
 
-def post_file(client, content: bytes, name: str = "people.csv"):
-    return client.post(reverse("personnel:import"), {"file": SimpleUploadedFile(name, content)})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
+post_file = test_import_service.PEOPLE.post_file
+page_urls = test_import_service.PEOPLE.page_urls
 
 
 @pytest.fixture
 def own_import(registrar, register):
     return upload(people_csv([person_row()]), registrar)
-
-
-def page_urls(import_file: ImportFile) -> list[tuple[str, str]]:
-    """(method, url) of every import page."""
-    pk = import_file.pk
-    return [
-        ("get", reverse("personnel:import")),
-        ("get", reverse("personnel:import_template", args=["csv"])),
-        ("get", reverse("personnel:import_template", args=["xlsx"])),
-        ("get", reverse("personnel:import_preview", args=[pk])),
-        ("post", reverse("personnel:import_apply", args=[pk])),
-        ("get", reverse("personnel:import_errors", args=[pk])),
-        ("get", reverse("personnel:import_refused", args=[pk])),
-    ]
 
 
 # --- who may -----------------------------------------------------------------------------
@@ -183,7 +164,7 @@ def test_the_csv_template_is_the_header_row(client, registrar):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "people-import-template.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = read_csv(response.content)
     assert rows == [list(PEOPLE_COLUMNS)]
     # The template reads back as an import with every column and no rows.
     table = read_table(
@@ -270,7 +251,7 @@ def test_the_errors_download_lists_every_error(client, registrar, register):
     import_file = upload(content, registrar)
     client.force_login(registrar)
     response = client.get(reverse("personnel:import_errors", args=[import_file.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = read_csv(response.content)
     assert rows == [["row", "column", "reason"], ["2", "gender", "“X” is not F or M."]]
 
 
@@ -324,10 +305,7 @@ def test_confirming_applies_and_says_what_was_done(client, registrar, own_import
 def test_a_file_with_errors_is_refused_even_when_posted(client, registrar, register):
     import_file = upload(people_csv([person_row(), person_row(gender="?")]), registrar)
     client.force_login(registrar)
-    digest = people_import_preview(import_file=import_file).digest
-    response = client.post(
-        reverse("personnel:import_apply", args=[import_file.pk]), {"digest": digest}
-    )
+    response = test_import_service.PEOPLE.post_apply(client, import_file)
     assert response.url == reverse("personnel:import_preview", args=[import_file.pk])
     assert "cannot be applied" in messages_of(response)[0]
     assert Person.objects.count() == 0
