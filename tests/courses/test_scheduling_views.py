@@ -252,6 +252,7 @@ def test_schedule_with_blanks_takes_the_suggested_code_end_and_capacity(
     assert cohort.capacity == 24
     assert cohort.status == Status.PLANNED
     assert list(cohort.instructors.all()) == [instructor]
+    assert (cohort.course, cohort.location) == (course, "KAZCENT, Almaty region")
 
 
 def test_end_before_start_is_an_error_on_the_end_date(client, registrar, course):
@@ -545,6 +546,12 @@ def test_editing_warns_only_when_the_start_moves_to_a_weekend(client, registrar,
 
     kept = client.post(url("cohort_update", cohort.pk), edit_post(cohort, capacity="9"))
     assert kept.status_code == 302  # the weekend start was confirmed when it was chosen
+    saved = Cohort.objects.get(pk=cohort.pk)
+    assert (saved.capacity, saved.starts_on, saved.ends_on) == (
+        9,
+        dt.date(2027, 3, 6),
+        dt.date(2027, 3, 10),
+    )
 
     moved = client.post(
         url("cohort_update", cohort.pk), edit_post(cohort, starts_on="2027-03-07", capacity="9")
