@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -69,29 +68,6 @@ def preview_of(content: bytes, by, name: str = "certifications.csv"):
 def apply(import_file: ImportFile, by) -> dict:
     digest = certification_import_preview(import_file=import_file).digest
     return certification_import_apply(import_file=import_file, by=by, expected_digest=digest)
-
-
-@pytest.fixture
-def catalogue(db):
-    """Two people and three courses: UNSOC (48 months), POC (24 months, the same
-    certification type as nothing else) and a language course that grants nothing."""
-    unsoc_type = factories.CertificationTypeFactory(code="UNSOC", name="UN Staff Officer")
-    poc_type = factories.CertificationTypeFactory(code="POC", name="Protection of Civilians")
-    return {
-        "abenov": factories.PersonFactory(
-            service_number="KZ-200002", last_name="Abenov", first_name="Yerlan"
-        ),
-        "ospanova": factories.PersonFactory(
-            service_number="KZ-200003", last_name="Ospanova", first_name="Gulnara"
-        ),
-        "unsoc": factories.CourseFactory(
-            code="UNSOC", certification_type=unsoc_type, validity_months=48
-        ),
-        "poc": factories.CourseFactory(code="POC", certification_type=poc_type, validity_months=24),
-        "eng": factories.CourseFactory(
-            code="ENG-B1", kind="language", certification_type=None, validity_months=None
-        ),
-    }
 
 
 def recorded(person, course, number: str, issued_on: dt.date, **extra):

@@ -19,7 +19,6 @@ from courses.services.certification_imports import (
 )
 from peacecentre.roles import Role
 from tests import factories
-from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import (
     cert_row,
     certs_csv,
@@ -30,7 +29,6 @@ from tests.courses.certification_import_support import (
 
 pytestmark = pytest.mark.django_db
 
-catalogue = support.catalogue  # the reference data fixture
 
 COLUMNS = ["number", "service_number", "valid_until", "course_code", "issued_on"]
 

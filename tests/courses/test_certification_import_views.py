@@ -29,8 +29,6 @@ from tests.courses.certification_import_support import cert_row, certs_csv, reco
 
 pytestmark = pytest.mark.django_db
 
-catalogue = support.catalogue  # the reference data fixture
-
 
 def post_file(client, content: bytes, name: str = "certifications.csv"):
     return client.post(
