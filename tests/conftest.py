@@ -7,6 +7,7 @@ them, and fails when CI=true: CI never passes with such a test skipped.
 import os
 
 import pytest
+from django.utils import timezone
 
 from peacecentre.roles import Role
 from tests import factories, services
@@ -35,6 +36,12 @@ def celery_worker():
     require(*services.broker())
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def today():
+    """The local date, as the pages and services see it."""
+    return timezone.localdate()
 
 
 @pytest.fixture

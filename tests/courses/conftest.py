@@ -1,5 +1,6 @@
 """Fixtures shared by the courses tests: the two instructors of the gradebook's cohorts, the
-reference data of the certification imports, and the race helper of the concurrency tests."""
+scheduling tests' course, the reference data of the certification imports, and the race
+helper of the concurrency tests."""
 
 import threading
 from collections.abc import Callable
@@ -19,6 +20,12 @@ def teacher():
 @pytest.fixture
 def colleague(teacher):
     return make_instructor("marat", first_name="Marat", last_name="Ospanov")
+
+
+@pytest.fixture
+def course(db):
+    """A 19-day course that seats 24 (the scheduling tests)."""
+    return factories.CourseFactory(code="UNSOC", duration_days=19, default_capacity=24)
 
 
 @pytest.fixture

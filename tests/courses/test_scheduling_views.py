@@ -24,16 +24,6 @@ def url(name, *args):
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def course(db):
-    return factories.CourseFactory(code="UNSOC", duration_days=19, default_capacity=24)
-
-
-@pytest.fixture
 def taught(instructor, course, today):
     return factories.CohortFactory(
         course=course,

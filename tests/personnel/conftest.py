@@ -1,4 +1,4 @@
-"""Fixtures shared by the personnel tests: the matrix tests' unit tree, the requirement
+"""Fixtures shared by the personnel tests: the matrix tests' unit tree and profile, the requirement
 profiles each readiness test makes for itself, and the rank names in Russian and Kazakh as a
 catalogue the tests install in place of the project's (LOCALE_PATHS), so the rank reader is
 tested against translations whatever the state of locale/: personnel/ranks.py reads the
@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from tests.personnel.matrix_support import build_tree
+from tests.personnel.matrix_support import build_tree, contingent_profile, only_active
 from tests.personnel.unit_readiness_support import retire_seeded_profiles
 
 RANK_TRANSLATIONS = {
@@ -83,6 +83,14 @@ def tree(commander):
     """MOD > KAZBAT (commanded by `commander`) > KAZBAT-1 and the units beside them
     (matrix_support.build_tree)."""
     return build_tree(commander)
+
+
+@pytest.fixture
+def profile(db):
+    """The matrix tests' contingent profile, the only active one."""
+    profile = contingent_profile()
+    only_active(profile)
+    return profile
 
 
 @pytest.fixture

@@ -29,13 +29,6 @@ def shown(response) -> list[str]:
 
 
 @pytest.fixture
-def profile():
-    profile = contingent_profile()
-    only_active(profile)
-    return profile
-
-
-@pytest.fixture
 def world(tree, profile):
     """In the commander's subtree: ready KZ-1 (KAZBAT), lapsing KZ-2 and not ready KZ-3
     (KAZBAT-1, a woman). Outside it: KZ-4 (MOD) and KZ-5 (MIA-FPU, police)."""
