@@ -324,12 +324,28 @@ def edit_post(cohort, **overrides):
     return data
 
 
-def test_registrar_edits_a_cohort(client, registrar, taught):
+def test_registrar_edits_a_cohort(client, registrar, taught, instructor, today):
+    second = factories.UserFactory(username="instr2", roles=[Role.INSTRUCTOR])
     client.force_login(registrar)
-    response = client.post(url("cohort_update", taught.pk), edit_post(taught, location="Illisu"))
+    changes = {
+        "code": "UNSOC-EDITED",
+        "starts_on": (today + dt.timedelta(days=31)).isoformat(),
+        "ends_on": (today + dt.timedelta(days=50)).isoformat(),
+        "capacity": "17",
+        "location": "Illisu",
+        "instructors": [instructor.pk, second.pk],
+    }
+    response = client.post(url("cohort_update", taught.pk), edit_post(taught, **changes))
     assert response.status_code == 302
     taught.refresh_from_db()
-    assert taught.location == "Illisu"
+    assert (taught.code, taught.starts_on, taught.ends_on, taught.capacity, taught.location) == (
+        "UNSOC-EDITED",
+        today + dt.timedelta(days=31),
+        today + dt.timedelta(days=50),
+        17,
+        "Illisu",
+    )
+    assert set(taught.instructors.values_list("pk", flat=True)) == set(changes["instructors"])
 
 
 def test_course_of_a_cohort_does_not_change_on_edit(client, registrar, taught):
@@ -458,6 +474,8 @@ def test_transition_never_redirects_to_another_host(client, registrar, taught):
         {"to": "planned", "seen_status": "open", "next": "https://evil.example/"},
     )
     assert response.url == url("cohort_list")
+    taught.refresh_from_db()
+    assert taught.status == Status.PLANNED
 
 
 @pytest.mark.parametrize("back", ["abc", "cohort_list", "//evil.example/"])
