@@ -7,6 +7,7 @@ them, and fails when CI=true: CI never passes with such a test skipped.
 import os
 
 import pytest
+from django.utils import timezone
 
 from peacecentre.roles import Role
 from tests import factories, services
@@ -51,6 +52,12 @@ def _throttles_start_empty(request):
 
         request.getfixturevalue("transactional_db")
         cache.clear()
+
+
+@pytest.fixture
+def today():
+    """The local date, as the pages and services see it."""
+    return timezone.localdate()
 
 
 @pytest.fixture

@@ -30,16 +30,6 @@ PRESENT, ABSENT, EXCUSED = "present", "absent", "excused"
 
 
 @pytest.fixture
-def teacher():
-    return make_instructor("aliya", first_name="Aliya", last_name="Seitkali")
-
-
-@pytest.fixture
-def colleague(teacher):
-    return make_instructor("marat", first_name="Marat", last_name="Ospanov")
-
-
-@pytest.fixture
 def cohort(teacher, colleague):
     return running_cohort(trainees=3, instructors=[teacher, colleague])
 

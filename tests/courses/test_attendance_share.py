@@ -17,7 +17,6 @@ from tests.courses import finalisation_support as fin
 from tests.courses.gradebook_support import (
     days_so_far,
     enrolments,
-    make_instructor,
     mark,
     running_cohort,
 )
@@ -98,11 +97,6 @@ def test_the_outcome_is_decided_on_every_course_day():
 
 
 # -- a cohort in progress, with days to come ------------------------------------------------
-
-
-@pytest.fixture
-def teacher():
-    return make_instructor("aliya", first_name="Aliya", last_name="Seitkali")
 
 
 @pytest.fixture

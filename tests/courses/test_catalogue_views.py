@@ -246,6 +246,41 @@ THREE = [
 ]
 
 
+def saved_course(code: str = "POC") -> dict:
+    """The course as stored, read again from the database, with its components in order."""
+    course = Course.objects.get(code=code)
+    fields = (
+        "title", "kind", "description", "duration_days", "default_capacity", "pass_mark",
+        "min_attendance_percent", "admitted_categories", "certification_type_id",
+        "validity_months", "un_recognised", "recognised_on", "recognition_valid_until",
+        "is_active",
+    )  # fmt: skip
+    component_fields = ("name", "weight", "min_score", "max_score", "pass_score", "must_pass")
+    return {
+        **{name: getattr(course, name) for name in fields},
+        "components": list(course.components.order_by("order").values_list(*component_fields)),
+    }
+
+
+# The components of THREE as stored: (name, weight, lowest, highest score, pass score, must pass).
+THREE_SAVED = [
+    ("Written test", D("40"), D("0"), D("100"), D("60"), True),
+    ("Field exercise", D("30"), D("0"), D("100"), None, False),
+    ("Briefing", D("30"), D("0"), D("100"), None, False),
+]
+# What form_data() writes for a course, when nothing is overridden.
+COURSE_SAVED = {
+    "title": "Protection of Civilians Course",
+    "kind": Course.Kind.UN_RECOGNISED,
+    "description": "",
+    "duration_days": 12,
+    "default_capacity": 24,
+    "pass_mark": D("65"),
+    "min_attendance_percent": D("90"),
+    "is_active": True,
+}
+
+
 def test_registrar_creates_a_course_with_components(client, registrar):
     unsoc = factories.CertificationTypeFactory(code="POC", name="Protection of Civilians")
     client.force_login(registrar)
@@ -264,12 +299,16 @@ def test_registrar_creates_a_course_with_components(client, registrar):
     course = Course.objects.get(code="POC")
     assert response.status_code == 302
     assert response.url == url("course_detail", course.pk)
-    assert course.admitted_categories == ["military", "police"]
-    assert list(course.components.order_by("order").values_list("name", "weight")) == [
-        ("Written test", D("40")),
-        ("Field exercise", D("30")),
-        ("Briefing", D("30")),
-    ]
+    assert saved_course() == {
+        **COURSE_SAVED,
+        "admitted_categories": ["military", "police"],
+        "certification_type_id": unsoc.pk,
+        "validity_months": 24,
+        "un_recognised": True,
+        "recognised_on": dt.date(2019, 1, 15),
+        "recognition_valid_until": dt.date(2027, 1, 14),
+        "components": THREE_SAVED,
+    }
 
 
 def test_weights_that_do_not_add_up_say_the_sum_and_keep_the_input(client, registrar):
@@ -290,6 +329,7 @@ def test_empty_rows_and_removed_rows_do_not_count(client, registrar):
     response = client.post(url("course_create"), form_data(rows))
     assert response.status_code == 302
     assert Course.objects.get().components.count() == 3
+    assert saved_course()["components"] == THREE_SAVED
 
 
 def test_a_course_without_components_is_refused(client, registrar):
@@ -477,3 +517,6 @@ def test_administrator_role_alone_can_create(client):
     client.force_login(admin)
     response = client.post(url("course_create"), form_data(THREE))
     assert response.status_code == 302
+    saved = saved_course()
+    assert {name: saved[name] for name in COURSE_SAVED} == COURSE_SAVED
+    assert saved["components"] == THREE_SAVED

@@ -17,13 +17,10 @@ from peacecentre.models import ImportFile
 from peacecentre.roles import Role
 from tests import factories, services
 from tests.conftest import require
-from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import cert_row, certs_csv, upload
-from tests.courses.test_enrol_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-catalogue = support.catalogue  # the reference data fixture
 ROUNDS = 3
 
 
@@ -32,7 +29,7 @@ ROUNDS = 3
     ["KZ-200003", "KZ-200002"],
     ids=["other-person-unique-number-decides", "same-person-lock-decides"],
 )
-def test_two_imports_racing_for_one_number_write_one(registrar, catalogue, second_person):
+def test_two_imports_racing_for_one_number_write_one(registrar, catalogue, second_person, race):
     require(*services.postgresql())
     other = factories.UserFactory(username="reg2", roles=[Role.REGISTRAR])
     for round_ in range(ROUNDS):

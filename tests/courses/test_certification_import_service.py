@@ -24,7 +24,6 @@ from peacecentre.models import ImportFile
 from peacecentre.roles import Role
 from personnel.services.imports import people_import_upload
 from tests import factories
-from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import (
     apply,
     cert_row,
@@ -37,8 +36,6 @@ from tests.courses.certification_import_support import (
 from tests.personnel.test_import_service import people_csv, person_row
 
 pytestmark = pytest.mark.django_db
-
-catalogue = support.catalogue  # the reference data fixture
 
 
 # --- new certifications -----------------------------------------------------------------

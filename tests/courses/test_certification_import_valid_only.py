@@ -30,7 +30,6 @@ from tests.peacecentre.import_support import read_csv
 
 pytestmark = pytest.mark.django_db
 
-catalogue = support.catalogue  # the reference data fixture
 
 COLUMNS = ["number", "service_number", "valid_until", "course_code", "issued_on"]
 

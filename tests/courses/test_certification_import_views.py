@@ -28,8 +28,6 @@ from tests.peacecentre.import_support import messages_of, read_csv
 
 pytestmark = pytest.mark.django_db
 
-catalogue = support.catalogue  # the reference data fixture
-
 
 post_file = support.CERTIFICATIONS.post_file
 page_urls = support.CERTIFICATIONS.page_urls

@@ -16,14 +16,13 @@ from peacecentre.roles import Role
 from tests import factories, services
 from tests.conftest import require
 from tests.courses.finalisation_support import finalisable, make_course
-from tests.courses.test_enrol_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 5
 
 
-def test_two_cohorts_of_one_course_finalised_at_once_get_distinct_numbers():
+def test_two_cohorts_of_one_course_finalised_at_once_get_distinct_numbers(race):
     require(*services.postgresql())
     by = factories.UserFactory(username="adm", roles=[Role.ADMINISTRATOR])
     year = timezone.localdate().year
@@ -53,7 +52,7 @@ def test_two_cohorts_of_one_course_finalised_at_once_get_distinct_numbers():
         assert CertificationSequence.objects.get(prefix=f"RACE{round_}", year=year).last == 16
 
 
-def test_a_reissue_during_a_finalisation_takes_another_number():
+def test_a_reissue_during_a_finalisation_takes_another_number(race):
     require(*services.postgresql())
     by = factories.UserFactory(username="adm", roles=[Role.ADMINISTRATOR])
     year = timezone.localdate().year
@@ -78,7 +77,7 @@ def test_a_reissue_during_a_finalisation_takes_another_number():
         assert sorted(issued) == [f"MIX{round_}-{year}-{n:04d}" for n in range(1, 8)]
 
 
-def test_two_instructors_finalising_one_cohort_at_once_finalise_it_once():
+def test_two_instructors_finalising_one_cohort_at_once_finalise_it_once(race):
     require(*services.postgresql())
     first, second = (
         factories.UserFactory(username=name, roles=[Role.INSTRUCTOR]) for name in ("i1", "i2")

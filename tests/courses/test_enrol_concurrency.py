@@ -4,10 +4,7 @@ Each registrar is a thread with its own database connection; a barrier starts th
 PostgreSQL only (SQLite serialises every write transaction anyway).
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from courses.models import Enrolment
 from courses.services.enrolment import (
@@ -25,31 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 5
 
 
-def race(*calls) -> list:
-    """Run each call in its own thread and connection, all released at once; return what
-    each returned or raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the test looks at what each registrar got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a registrar never finished"
-    return results
-
-
-def test_two_registrars_racing_for_the_last_seat_never_overbook():
+def test_two_registrars_racing_for_the_last_seat_never_overbook(race):
     require(*services.postgresql())
     for _round in range(ROUNDS):
         cohort = make_cohort(capacity=3)
@@ -75,7 +48,7 @@ def test_two_registrars_racing_for_the_last_seat_never_overbook():
         assert waiting.waitlist_position == 1
 
 
-def test_two_registrars_applying_the_same_preview_one_is_told_it_is_stale():
+def test_two_registrars_applying_the_same_preview_one_is_told_it_is_stale(race):
     require(*services.postgresql())
     for _round in range(ROUNDS):
         cohort = make_cohort(capacity=1)
@@ -104,7 +77,7 @@ def test_two_registrars_applying_the_same_preview_one_is_told_it_is_stale():
         assert Enrolment.objects.filter(cohort=cohort).count() == 1
 
 
-def test_two_registrars_waitlisting_into_a_full_cohort_are_both_applied():
+def test_two_registrars_waitlisting_into_a_full_cohort_are_both_applied(race):
     """Both previews promise waitlist position 1; whoever locks second queues at 2 instead of
     being told the preview is stale (the outcome, waitlisted, is the one they saw)."""
     require(*services.postgresql())
@@ -134,7 +107,7 @@ def test_two_registrars_waitlisting_into_a_full_cohort_are_both_applied():
         assert set(queued.values_list("person", flat=True)) == {p.pk for p in mine + theirs}
 
 
-def test_one_person_enrolled_into_two_overlapping_cohorts_at_once_gets_one_seat():
+def test_one_person_enrolled_into_two_overlapping_cohorts_at_once_gets_one_seat(race):
     """Two registrars, two cohorts with overlapping dates, the same person at the same moment:
     the person rows are locked too, so the second sees the first's enrolment as an overlap."""
     require(*services.postgresql())

@@ -31,16 +31,6 @@ D = Decimal
 
 
 @pytest.fixture
-def teacher():
-    return make_instructor("aliya", first_name="Aliya", last_name="Seitkali")
-
-
-@pytest.fixture
-def colleague(teacher):
-    return make_instructor("marat", first_name="Marat", last_name="Ospanov")
-
-
-@pytest.fixture
 def cohort(teacher, colleague):
     return running_cohort(trainees=2, instructors=[teacher, colleague], code="UNSOC-2026-07")
 

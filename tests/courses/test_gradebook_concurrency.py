@@ -4,11 +4,9 @@ own database connection, released together by a barrier.
 PostgreSQL only (SQLite serialises every write transaction anyway).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from courses.services.gradebook import StaleCells, attendance_record, results_record
 from tests import services
@@ -28,31 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 5
 
 
-def race(*calls) -> list:
-    """Run each call in its own thread and connection, all released at once; return what
-    each returned or raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the test looks at what each instructor got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "an instructor never finished"
-    return results
-
-
-def test_two_instructors_scoring_the_same_cell_at_once():
+def test_two_instructors_scoring_the_same_cell_at_once(race):
     require(*services.postgresql())
     aliya, marat = make_instructor("aliya"), make_instructor("marat")
     for _round in range(ROUNDS):
@@ -82,7 +56,7 @@ def test_two_instructors_scoring_the_same_cell_at_once():
         assert stored_scores(cohort) == {cell: Decimal(winner), other: Decimal(winner)}
 
 
-def test_two_instructors_marking_the_same_day_at_once():
+def test_two_instructors_marking_the_same_day_at_once(race):
     require(*services.postgresql())
     aliya, marat = make_instructor("aliya"), make_instructor("marat")
     for _round in range(ROUNDS):

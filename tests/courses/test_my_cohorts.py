@@ -14,11 +14,6 @@ COHORT_PAGES = ("cohort_detail", "attendance", "gradebook")
 
 
 @pytest.fixture
-def teacher():
-    return make_instructor("aliya", first_name="Aliya", last_name="Seitkali")
-
-
-@pytest.fixture
 def mine(teacher):
     return running_cohort(trainees=2, instructors=[teacher], code="UNSOC-2026-MINE")
 

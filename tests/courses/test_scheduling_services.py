@@ -37,11 +37,6 @@ def teacher(db):
     )
 
 
-@pytest.fixture
-def course(db):
-    return factories.CourseFactory(code="UNSOC", duration_days=19, default_capacity=24)
-
-
 def schedule(course, by, **overrides):
     values = {
         "course": course,

@@ -24,16 +24,6 @@ def url(name, *args):
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def course(db):
-    return factories.CourseFactory(code="UNSOC", duration_days=19, default_capacity=24)
-
-
-@pytest.fixture
 def taught(instructor, course, today):
     return factories.CohortFactory(
         course=course,
@@ -252,6 +242,7 @@ def test_schedule_with_blanks_takes_the_suggested_code_end_and_capacity(
     assert cohort.capacity == 24
     assert cohort.status == Status.PLANNED
     assert list(cohort.instructors.all()) == [instructor]
+    assert (cohort.course, cohort.location) == (course, "KAZCENT, Almaty region")
 
 
 def test_end_before_start_is_an_error_on_the_end_date(client, registrar, course):
@@ -333,12 +324,28 @@ def edit_post(cohort, **overrides):
     return data
 
 
-def test_registrar_edits_a_cohort(client, registrar, taught):
+def test_registrar_edits_a_cohort(client, registrar, taught, instructor, today):
+    second = factories.UserFactory(username="instr2", roles=[Role.INSTRUCTOR])
     client.force_login(registrar)
-    response = client.post(url("cohort_update", taught.pk), edit_post(taught, location="Illisu"))
+    changes = {
+        "code": "UNSOC-EDITED",
+        "starts_on": (today + dt.timedelta(days=31)).isoformat(),
+        "ends_on": (today + dt.timedelta(days=50)).isoformat(),
+        "capacity": "17",
+        "location": "Illisu",
+        "instructors": [instructor.pk, second.pk],
+    }
+    response = client.post(url("cohort_update", taught.pk), edit_post(taught, **changes))
     assert response.status_code == 302
     taught.refresh_from_db()
-    assert taught.location == "Illisu"
+    assert (taught.code, taught.starts_on, taught.ends_on, taught.capacity, taught.location) == (
+        "UNSOC-EDITED",
+        today + dt.timedelta(days=31),
+        today + dt.timedelta(days=50),
+        17,
+        "Illisu",
+    )
+    assert set(taught.instructors.values_list("pk", flat=True)) == set(changes["instructors"])
 
 
 def test_course_of_a_cohort_does_not_change_on_edit(client, registrar, taught):
@@ -467,6 +474,8 @@ def test_transition_never_redirects_to_another_host(client, registrar, taught):
         {"to": "planned", "seen_status": "open", "next": "https://evil.example/"},
     )
     assert response.url == url("cohort_list")
+    taught.refresh_from_db()
+    assert taught.status == Status.PLANNED
 
 
 @pytest.mark.parametrize("back", ["abc", "cohort_list", "//evil.example/"])
@@ -545,6 +554,12 @@ def test_editing_warns_only_when_the_start_moves_to_a_weekend(client, registrar,
 
     kept = client.post(url("cohort_update", cohort.pk), edit_post(cohort, capacity="9"))
     assert kept.status_code == 302  # the weekend start was confirmed when it was chosen
+    saved = Cohort.objects.get(pk=cohort.pk)
+    assert (saved.capacity, saved.starts_on, saved.ends_on) == (
+        9,
+        dt.date(2027, 3, 6),
+        dt.date(2027, 3, 10),
+    )
 
     moved = client.post(
         url("cohort_update", cohort.pk), edit_post(cohort, starts_on="2027-03-07", capacity="9")

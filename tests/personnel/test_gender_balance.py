@@ -14,7 +14,6 @@ from personnel.models import Category, Deployment, GenderCategory, GenderTarget
 from tests import factories
 from tests.personnel.matrix_support import (
     FEMALE,
-    build_tree,
     contingent_profile,
     make_person,
     only_active,
@@ -24,11 +23,6 @@ from tests.personnel.matrix_support import (
 pytestmark = pytest.mark.django_db
 
 URL = reverse("personnel:gender_balance")
-
-
-@pytest.fixture
-def tree(commander):
-    return build_tree(commander)
 
 
 @pytest.fixture

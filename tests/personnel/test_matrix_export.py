@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from peacecentre.roles import Role
 from tests import factories
 from tests.personnel.matrix_support import (
-    build_tree,
     contingent_profile,
     make_person,
     only_active,
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 def url(file_format: str) -> str:
     return reverse("personnel:readiness_matrix_export", args=[file_format])
-
-
-@pytest.fixture
-def tree(commander):
-    return build_tree(commander)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from peacecentre.roles import Role
 from personnel.models import Category, Gender, Person
 from tests import factories
 from tests.personnel.matrix_support import (
-    build_tree,
     contingent_profile,
     make_person,
     only_active,
@@ -27,18 +26,6 @@ URL = reverse("personnel:readiness_matrix")
 def shown(response) -> list[str]:
     """Service numbers of the rows on the page, in order."""
     return [item["row"].person.service_number for item in response.context["rows"]]
-
-
-@pytest.fixture
-def tree(commander):
-    return build_tree(commander)
-
-
-@pytest.fixture
-def profile():
-    profile = contingent_profile()
-    only_active(profile)
-    return profile
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ from django.urls import reverse
 from peacecentre.roles import Role
 from tests import factories
 from tests.personnel.matrix_support import (
-    build_tree,
     contingent_profile,
     make_person,
-    only_active,
     today,
 )
 
@@ -22,18 +20,6 @@ pytestmark = pytest.mark.django_db
 def url(person, **query) -> str:
     base = reverse("personnel:person_readiness", args=[person.pk])
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
-@pytest.fixture
-def tree(commander):
-    return build_tree(commander)
-
-
-@pytest.fixture
-def profile():
-    profile = contingent_profile()
-    only_active(profile)
-    return profile
 
 
 @pytest.fixture

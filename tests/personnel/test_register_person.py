@@ -57,11 +57,6 @@ def url(person) -> str:
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
 def person(commander):
     battalion = factories.UnitFactory(
         code="KAZBAT", name="Peacekeeping Battalion", kind="battalion", commander=commander

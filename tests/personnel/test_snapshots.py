@@ -19,15 +19,9 @@ from tests.personnel.unit_readiness_support import (
     contingent_profile,
     observer_profile,
     person,
-    retire_seeded_profiles,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_profiles(db):
-    retire_seeded_profiles()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_profiles")]
 
 
 @pytest.fixture

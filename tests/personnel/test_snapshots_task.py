@@ -9,15 +9,13 @@ from tests import factories
 from tests.personnel.unit_readiness_support import (
     contingent_profile,
     person,
-    retire_seeded_profiles,
 )
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _own_profiles(db):
-    retire_seeded_profiles()
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("own_profiles"),
+]
 
 
 def test_the_task_writes_the_snapshots_and_a_rerun_adds_none(celery_worker):

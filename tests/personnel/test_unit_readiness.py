@@ -26,22 +26,16 @@ from tests.personnel.unit_readiness_support import (
     contingent_profile,
     observer_profile,
     person,
-    retire_seeded_profiles,
     snapshot,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_profiles")]
 
 LIST_URL = reverse("personnel:unit_readiness_list")
 
 
 def url(unit) -> str:
     return reverse("personnel:unit_readiness", args=[unit.pk])
-
-
-@pytest.fixture(autouse=True)
-def _own_profiles(db):
-    retire_seeded_profiles()
 
 
 @pytest.fixture

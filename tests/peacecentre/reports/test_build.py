@@ -15,14 +15,9 @@ from peacecentre.reports import services
 from peacecentre.reports.kinds.readiness_matrix import ReadinessMatrixReport
 from peacecentre.reports.models import ReportRequest
 from peacecentre.reports.tasks import build_report, remove_old_reports
-from tests.peacecentre.reports.support import build_world, built, request_matrix, xlsx_rows
+from tests.peacecentre.reports.support import built, request_matrix, xlsx_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(commander):
-    return build_world(commander)
 
 
 @pytest.fixture

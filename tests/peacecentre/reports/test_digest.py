@@ -16,17 +16,12 @@ from peacecentre.reports.models import CommanderDigest
 from peacecentre.roles import Role
 from tests import factories
 from tests.peacecentre.reports.flaky_mail import FlakyEmailBackend
-from tests.peacecentre.reports.support import build_world, command, page_rows, xlsx_rows
+from tests.peacecentre.reports.support import command, page_rows, xlsx_rows
 from tests.personnel.matrix_support import contingent_profile
 
 pytestmark = pytest.mark.django_db
 
 FLAKY = "tests.peacecentre.reports.flaky_mail.FlakyEmailBackend"
-
-
-@pytest.fixture
-def world(commander):
-    return build_world(commander)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from peacecentre.reports.models import ReportRequest
 from peacecentre.roles import Role
 from tests import factories
 from tests.peacecentre.reports.support import (
-    build_world,
     built,
     command,
     page_rows,
@@ -23,11 +22,6 @@ from tests.personnel.matrix_support import people_in
 pytestmark = pytest.mark.django_db
 
 KIND = kind_for("readiness_matrix")
-
-
-@pytest.fixture
-def world(commander):
-    return build_world(commander)
 
 
 def test_a_commanders_report_is_built_and_matches_the_page(commander, world):

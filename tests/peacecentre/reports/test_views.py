@@ -9,7 +9,6 @@ from peacecentre.reports.models import ReportRequest
 from peacecentre.roles import Role
 from tests import factories
 from tests.peacecentre.reports.support import (
-    build_world,
     built,
     command,
     page_rows,
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 REQUEST = reverse("reports:request")
 LIST = reverse("reports:list")
-
-
-@pytest.fixture
-def world(commander):
-    return build_world(commander)
 
 
 @pytest.fixture
