@@ -1,7 +1,7 @@
 """Enrolment pages: the three ways in (one person, a unit, a list) with their preview and
 apply, and the cohort page's actions (withdraw, move on the waitlist, approve or decline a
 nomination). Registrars and administrators only; the work is done by
-courses/services/enrolment.py."""
+the courses.services.enrolment package."""
 
 from __future__ import annotations
 
