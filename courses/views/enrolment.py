@@ -34,6 +34,7 @@ from courses.selectors.cohorts import (
     enrolments_visible,
 )
 from courses.services import enrolment as services
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, role_required
 from peacecentre.spreadsheets import read_table
 
@@ -288,10 +289,7 @@ def _reason_page(
                 expected_status=form.cleaned_data["expected_status"] or None,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+            if not form_add_service_error(form, error, fields=["reason"]):
                 messages.error(request, " ".join(error.messages))
                 return _back_to_cohort(enrolment.cohort_id)
         else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,6 +42,7 @@ from courses.services.gradebook import (
     records_lock,
     results_record,
 )
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, can_open_cohort, has_role, role_required, sees_everything
 
 COHORT_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
@@ -65,15 +66,6 @@ def _lock(cohort: Cohort, *, may_change: bool, what: str) -> str:
             "what": what
         }
     return ""
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Put the service's refusals on the form: on the cell they name, else above the grid."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        form.add_error(None if key == NON_FIELD_ERRORS or key not in form.fields else key, errors)
 
 
 # -- attendance register --------------------------------------------------------------------
@@ -134,7 +126,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             register = selectors.attendance_register(cohort=cohort)
             form = form.rebased(marks=register.marks_on(day), conflicts=error.conflicts)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             if written:
                 messages.success(
@@ -241,7 +233,7 @@ def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             standings = cohort_standings(cohort=cohort)
             form = form.rebased(standings=standings, conflicts=error.conflicts)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             if written:
                 messages.success(

@@ -7,7 +7,7 @@ import datetime as dt
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import HiddenInput
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -40,6 +40,7 @@ from courses.services.cohorts import (
     cohort_transitions,
     cohort_update,
 )
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, cohorts_for, has_role, role_required
 
 LIST_ROLES = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
@@ -106,7 +107,7 @@ def cohort_create_view(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(error, form)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request, _("Cohort %(code)s scheduled (planned).") % {"code": cohort.code}
@@ -145,7 +146,7 @@ def cohort_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(error, form)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Cohort %(code)s saved.") % {"code": cohort.code})
             return redirect(f"{reverse('courses:cohort_list')}?course={cohort.course_id}")
@@ -185,9 +186,8 @@ def cohort_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            if transition and transition.needs_reason and "reason" in error.update_error_dict({}):
-                form.add_error("reason", error.message_dict["reason"])
-            else:
+            needs_reason = transition is not None and transition.needs_reason
+            if not (needs_reason and form_add_service_error(form, error, fields=["reason"])):
                 messages.error(request, " ".join(error.messages))
                 return redirect(back)
         else:
@@ -253,12 +253,6 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     ):
         return target
     return reverse("courses:cohort_list")
-
-
-def _show_errors(error: ValidationError, form: CohortForm) -> None:
-    for key, errors in error.update_error_dict({}).items():
-        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
-        form.add_error(field, errors)
 
 
 def _render_form(request: HttpRequest, form: CohortForm, *, cohort: Cohort | None) -> HttpResponse:
