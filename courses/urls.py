@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import catalogue, scheduling
+from courses.views import catalogue
 from courses.views import certificates as certificate_views
 from courses.views import certification_imports as certification_import_views
 from courses.views import certifications as certification_views
@@ -11,20 +11,21 @@ from courses.views import gradebook as gradebook_views
 
 app_name = "courses"
 
-# Catalogue and cohort scheduling (courses/views/catalogue.py, views/scheduling.py).
+# Catalogue and cohorts: list, scheduling, editing, status (courses/views/catalogue.py,
+# views/cohorts.py).
 urlpatterns: list = [
     path("catalogue/", catalogue.course_list, name="course_list"),
     path("catalogue/new/", catalogue.course_create_view, name="course_create"),
     path("catalogue/<int:pk>/", catalogue.course_detail, name="course_detail"),
     path("catalogue/<int:pk>/edit/", catalogue.course_update_view, name="course_update"),
-    path("cohorts/", scheduling.cohort_list_view, name="cohort_list"),
-    path("cohorts/new/", scheduling.cohort_create_view, name="cohort_create"),
-    path("cohorts/suggest/", scheduling.cohort_suggest, name="cohort_suggest"),
-    path("cohorts/<int:pk>/edit/", scheduling.cohort_update_view, name="cohort_update"),
-    path("cohorts/<int:pk>/status/", scheduling.cohort_transition_view, name="cohort_transition"),
+    path("cohorts/", cohort_views.cohort_list_view, name="cohort_list"),
+    path("cohorts/new/", cohort_views.cohort_create_view, name="cohort_create"),
+    path("cohorts/suggest/", cohort_views.cohort_suggest, name="cohort_suggest"),
+    path("cohorts/<int:pk>/edit/", cohort_views.cohort_update_view, name="cohort_update"),
+    path("cohorts/<int:pk>/status/", cohort_views.cohort_transition_view, name="cohort_transition"),
 ]
 
-# Cohort page, roster exports and enrolment (courses/views/cohorts.py, views/enrolment.py).
+# Cohort page, roster exports (courses/views/cohorts.py) and enrolment (views/enrolment.py).
 urlpatterns += [
     path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/roster.csv", cohort_views.cohort_roster_csv, name="cohort_roster_csv"),

@@ -23,14 +23,13 @@ from courses.forms.enrolment import (
     WaitlistMoveForm,
 )
 from courses.models import Cohort, Enrolment
-from courses.selectors.cohorts import (
+from courses.selectors.cohorts import cohort_seat_counts, cohorts_visible
+from courses.selectors.enrolment import (
     SEARCH_LIMIT,
     candidate_get,
     candidates_from_table,
     candidates_in_unit,
     candidates_search,
-    cohort_seat_counts,
-    cohorts_visible,
     enrolments_visible,
 )
 from courses.services import enrolment as services
