@@ -1,5 +1,6 @@
 from django.urls import path
 
+from courses.views import attendance as attendance_views
 from courses.views import catalogue
 from courses.views import certificates as certificate_views
 from courses.views import certification_imports as certification_import_views
@@ -54,9 +55,10 @@ urlpatterns += [
     ),
 ]
 
-# Attendance, gradebook and a trainee's results (courses/views/gradebook.py).
+# Attendance (courses/views/attendance.py), gradebook and a trainee's results
+# (courses/views/gradebook.py).
 urlpatterns += [
-    path("cohorts/<int:pk>/attendance/", gradebook_views.attendance, name="attendance"),
+    path("cohorts/<int:pk>/attendance/", attendance_views.attendance, name="attendance"),
     path("cohorts/<int:pk>/gradebook/", gradebook_views.gradebook, name="gradebook"),
     path(
         "enrolments/<int:pk>/results/", gradebook_views.enrolment_results, name="enrolment_results"

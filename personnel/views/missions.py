@@ -22,7 +22,7 @@ from peacecentre.forms import form_add_service_error
 from peacecentre.reports.builders.offers import report_offer
 from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, people_for, role_required, sees_everything
-from personnel.forms_deployment import DeploymentPlanForm
+from personnel.forms.deployments import DeploymentPlanForm
 from personnel.models import Contingent, Mission
 from personnel.models.dates import period_end
 from personnel.selectors import missions as selectors

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, has_role, people_for, role_required, sees_everything
 from personnel.filters import PersonFilter
-from personnel.forms import PersonForm, RegisterForm, qualification_form_class
+from personnel.forms.register import PersonForm, RegisterForm, qualification_form_class
 from personnel.models import Person, QualificationRecord
 from personnel.selectors import register as selectors
 from personnel.services import people as services
