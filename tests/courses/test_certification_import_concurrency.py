@@ -19,7 +19,7 @@ from tests import factories, services
 from tests.conftest import require
 from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import cert_row, certs_csv, upload
-from tests.courses.test_enrol_concurrency import race
+from tests.courses.test_enrolment_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

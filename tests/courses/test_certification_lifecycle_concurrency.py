@@ -16,7 +16,7 @@ from peacecentre.roles import Role
 from tests import factories, services
 from tests.conftest import require
 from tests.courses.finalisation_support import finalisable, make_course
-from tests.courses.test_enrol_concurrency import race
+from tests.courses.test_enrolment_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
