@@ -7,7 +7,7 @@ Two kinds:
   typed: `number_plain`, `percent_plain`.
 - shown, for reading, in the language's own way (a decimal comma in Russian and Kazakh),
   by Django's floatformat rules: `number`, `percent`, and the template filters of the same
-  names (`{% load formatting %}`); `count` groups thousands (12 000).
+  names (`{% load formatting %}`); `number_grouped` groups thousands (12 000).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.template.defaultfilters import floatformat
 from django.utils.formats import number_format
 
-# floatformat's "-2": up to two decimals, none when the number is whole (85.5, 90, 72.25).
+# floatformat's "-2": two decimals, none when the number is whole (85.50, 90, 72.25).
 PLACES = "-2"
 
 
@@ -34,15 +34,16 @@ def percent_plain(value: Decimal | int) -> str:
 
 def number(value: Decimal | float | int, places: int | str = PLACES) -> str:
     """`value` for reading in the active language, rounded as floatformat rounds (half up):
-    `places` 2 keeps two decimals, "-2" up to two, 0 none."""
+    `places` 2 keeps two decimals, "-2" two unless the number is whole, 0 none."""
     return floatformat(value, places)
 
 
 def percent(value: Decimal | float | int, places: int | str = PLACES) -> str:
-    """`value` as a percentage for reading in the active language: 85.5 -> "85,5%" in Russian."""
+    """`value` as a percentage for reading in the active language: 85.5 -> "85,50%" in
+    Russian, 90 -> "90%"."""
     return f"{number(value, places)}%"
 
 
-def count(value: int) -> str:
+def number_grouped(value: int) -> str:
     """A whole number with the language's thousands separator: 32766 -> "32,766" / "32 766"."""
     return number_format(value, force_grouping=True)
