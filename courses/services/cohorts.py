@@ -1,8 +1,8 @@
 """Scheduling cohorts: create, edit, and move a cohort through its statuses.
 
-Statuses and the moves this module makes (issue 3):
+Statuses and the moves this module makes:
 
-    planned ──> open ──> in progress ──> finalised (the gradebook, issue 4; not here)
+    planned ──> open ──> in progress ──> finalised (courses/services/finalisation.py; not here)
        │  <──── │
        └──> cancelled <──┘
 
@@ -56,7 +56,7 @@ class Transition:
     needs_reason: bool = False
 
 
-# The moves a user can make from each status. Finalising is the gradebook's (issue 4).
+# The moves a user can make from each status. Finalising is courses/services/finalisation.py's.
 TRANSITIONS: dict[str, tuple[Transition, ...]] = {
     Status.PLANNED: (
         Transition(Status.OPEN, gettext_lazy("Open for enrolment")),
