@@ -70,7 +70,7 @@ class Conflict:
 
     @property
     def key(self) -> str:
-        """The cell's form field name (see courses/forms/gradebook.py)."""
+        """The cell's form field name (see courses/forms/attendance.py and gradebook.py)."""
         if self.component is None:
             return attendance_key(self.enrolment.pk)
         return score_key(self.enrolment.pk, self.component.pk)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses.forms.attendance import AttendanceDayForm
 from courses.models import Attendance, Cohort
-from courses.selectors import attendance as attendance_selectors
+from courses.selectors.attendance import AttendanceRegister, attendance_register
 from courses.selectors.cohorts import cohorts_visible
 from courses.services.attendance import (
     ATTENDANCE_PERMISSION,
@@ -64,7 +64,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = request.user.has_perm(ATTENDANCE_PERMISSION)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
-    register = attendance_selectors.attendance_register(cohort=cohort)
+    register = attendance_register(cohort=cohort)
     today = timezone.localdate()
     lock = page_lock(cohort=cohort, may_change=may_change, what=_("attendance"))
     day, day_problem = _chosen_day(request)
@@ -96,7 +96,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleCells as error:
             stale = error
-            register = attendance_selectors.attendance_register(cohort=cohort)
+            register = attendance_register(cohort=cohort)
             form = form.rebased(marks=register.marks_on(day), conflicts=error.conflicts)
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -146,7 +146,7 @@ def _mark_letters() -> dict[str, str]:
     }
 
 
-def _register_lines(register: attendance_selectors.AttendanceRegister) -> list[tuple]:
+def _register_lines(register: AttendanceRegister) -> list[tuple]:
     """Each line of the register with its day cells as one piece of HTML: a long course has
     130 days, and 19,500 cells through the template language take seconds (measured 2 s for
     150 trainees), joined here they take milliseconds."""
