@@ -1,6 +1,7 @@
 from django.urls import path
 
-from courses.views import catalogue, scheduling
+from courses.views import attendance as attendance_views
+from courses.views import catalogue
 from courses.views import certificates as certificate_views
 from courses.views import certification_imports as certification_import_views
 from courses.views import certifications as certification_views
@@ -11,20 +12,21 @@ from courses.views import gradebook as gradebook_views
 
 app_name = "courses"
 
-# Catalogue and cohort scheduling (courses/views/catalogue.py, views/scheduling.py).
+# Catalogue and cohorts: list, scheduling, editing, status (courses/views/catalogue.py,
+# views/cohorts.py).
 urlpatterns: list = [
     path("catalogue/", catalogue.course_list, name="course_list"),
     path("catalogue/new/", catalogue.course_create_view, name="course_create"),
     path("catalogue/<int:pk>/", catalogue.course_detail, name="course_detail"),
     path("catalogue/<int:pk>/edit/", catalogue.course_update_view, name="course_update"),
-    path("cohorts/", scheduling.cohort_list_view, name="cohort_list"),
-    path("cohorts/new/", scheduling.cohort_create_view, name="cohort_create"),
-    path("cohorts/suggest/", scheduling.cohort_suggest, name="cohort_suggest"),
-    path("cohorts/<int:pk>/edit/", scheduling.cohort_update_view, name="cohort_update"),
-    path("cohorts/<int:pk>/status/", scheduling.cohort_transition_view, name="cohort_transition"),
+    path("cohorts/", cohort_views.cohort_list_view, name="cohort_list"),
+    path("cohorts/new/", cohort_views.cohort_create_view, name="cohort_create"),
+    path("cohorts/suggest/", cohort_views.cohort_suggest, name="cohort_suggest"),
+    path("cohorts/<int:pk>/edit/", cohort_views.cohort_update_view, name="cohort_update"),
+    path("cohorts/<int:pk>/status/", cohort_views.cohort_transition_view, name="cohort_transition"),
 ]
 
-# Cohort page, roster exports and enrolment (courses/views/cohorts.py, views/enrolment.py).
+# Cohort page, roster exports (courses/views/cohorts.py) and enrolment (views/enrolment.py).
 urlpatterns += [
     path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/roster.csv", cohort_views.cohort_roster_csv, name="cohort_roster_csv"),
@@ -53,9 +55,10 @@ urlpatterns += [
     ),
 ]
 
-# Attendance, gradebook and a trainee's results (courses/views/gradebook.py).
+# Attendance (courses/views/attendance.py), gradebook and a trainee's results
+# (courses/views/gradebook.py).
 urlpatterns += [
-    path("cohorts/<int:pk>/attendance/", gradebook_views.attendance, name="attendance"),
+    path("cohorts/<int:pk>/attendance/", attendance_views.attendance, name="attendance"),
     path("cohorts/<int:pk>/gradebook/", gradebook_views.gradebook, name="gradebook"),
     path(
         "enrolments/<int:pk>/results/", gradebook_views.enrolment_results, name="enrolment_results"

@@ -198,7 +198,7 @@ def enrol_unit() -> list[Figure]:
     cohort of the contingent pre-deployment course, as the registrar's "enrol a unit" page
     does: every check runs, most are enrolled, the rest waitlisted (a few inactive refused)."""
     from courses.models import Cohort, Course
-    from courses.selectors.cohorts import candidates_in_unit
+    from courses.selectors.enrolment import candidates_in_unit
     from courses.services.enrolment import enrolment_apply, enrolment_plan
     from personnel.models import Unit
 

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 # The largest id a BigAutoField holds.
 MAX_ID = 2**63 - 1
+
+
+def form_add_service_error(
+    form: forms.BaseForm, error: ValidationError, *, fields: Iterable[str] | None = None
+) -> bool:
+    """Put a service's ValidationError on `form`: each message keyed by one of the form's
+    fields on that field, every other one (unkeyed, NON_FIELD_ERRORS, a key the form lacks)
+    above the form. Returns True.
+
+    With `fields`, the form takes the error only when it names one of them, and False is
+    returned otherwise with nothing added: the caller shows it elsewhere (a message on the
+    page it returns to), as for a stale page behind a reason form.
+    """
+    error_dict = getattr(error, "error_dict", None)
+    if fields is not None and not (error_dict and set(fields) & error_dict.keys()):
+        return False
+    if error_dict is None:
+        form.add_error(None, error)
+        return True
+    for key, errors in error_dict.items():
+        form.add_error(key if key in form.fields else None, errors)
+    return True
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):

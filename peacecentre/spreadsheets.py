@@ -50,7 +50,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
@@ -59,6 +58,8 @@ from openpyxl.styles import Font
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+
+from peacecentre.formatting import number_grouped
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a 20,000-row personnel file is about 2.5 MB as CSV
 MAX_ROWS = 20_000
@@ -193,7 +194,7 @@ def _tabulate(
                     "The file has more than %(limit)s blank rows (up to row %(row)s). Delete "
                     "the blank rows and upload it again."
                 )
-                % {"limit": number_format(MAX_BLANK_ROWS, force_grouping=True), "row": number},
+                % {"limit": number_grouped(MAX_BLANK_ROWS), "row": number},
                 code="too_many_blank_rows",
             )
 
@@ -232,7 +233,7 @@ def _tabulate(
         if len(table_rows) >= max_rows:
             raise ValidationError(
                 _("The file has more than %(limit)s data rows, the limit. Split it.")
-                % {"limit": number_format(max_rows, force_grouping=True)},
+                % {"limit": number_grouped(max_rows)},
                 code="too_many_rows",
             )
         values = {c: cells.get(position, "").strip() for position, c in positions.items()}
@@ -283,7 +284,7 @@ def _csv_rows(content: bytes, view: _View) -> Iterator[_RawRow]:
         if len(record) > MAX_COLUMNS:  # as a workbook cannot have: refused, not cut
             raise ValidationError(
                 _("Row %(row)s has more than %(limit)s columns, the limit.")
-                % {"row": number, "limit": number_format(MAX_COLUMNS, force_grouping=True)},
+                % {"row": number, "limit": number_grouped(MAX_COLUMNS)},
                 code="too_many_columns",
             )
         cells: dict[int, str] = {}
@@ -540,7 +541,7 @@ class _SharedStrings:
                     "The workbook holds more than %(limit)s different texts. Split it into "
                     "smaller files."
                 )
-                % {"limit": number_format(MAX_SHARED_STRINGS, force_grouping=True)}
+                % {"limit": number_grouped(MAX_SHARED_STRINGS)}
             )
 
         _parse_whole(archive, name, start, end, text)

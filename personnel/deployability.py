@@ -2,9 +2,6 @@
 window), each requirement of the profile as met, lapsing or not met, with a reason a person
 can act on.
 
-THE API BELOW IS FIXED (other pages are written against it); the implementation is being
-written (issue 5).
-
 Verdicts:
 - NOT_MET (red): the requirement does not hold on the day (or on the tour's first day), or a
   rule about the tour's end fails ("passport lapses 2027-01-10, needs 6 months past tour end

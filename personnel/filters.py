@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
 
-from personnel.forms import FastSelect, unit_choices
+from personnel.forms.widgets import FastSelect, unit_choices
 from personnel.models import Category, Gender, Person, Rank
 from personnel.selectors.register import (
     PERSON_SORTS,

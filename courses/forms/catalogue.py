@@ -13,7 +13,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import AssessmentComponent, CertificationType, Course
-from courses.services.catalogue import plain_number, weights_check
+from courses.services.catalogue import weights_check
+from peacecentre.formatting import number_plain
 from peacecentre.forms import IdsChoiceField
 from personnel.models import Category
 
@@ -232,7 +233,7 @@ class ComponentForm(forms.ModelForm):
             self.add_error(
                 "max_score",
                 _("The highest score must be above the lowest (%(low)s).")
-                % {"low": plain_number(low)},
+                % {"low": number_plain(low)},
             )
         elif (
             pass_score is not None
@@ -243,7 +244,7 @@ class ComponentForm(forms.ModelForm):
             self.add_error(
                 "pass_score",
                 _("The pass score must lie within the score range %(low)s to %(high)s.")
-                % {"low": plain_number(low), "high": plain_number(high)},
+                % {"low": number_plain(low), "high": number_plain(high)},
             )
         if data.get("must_pass") and pass_score is None and "pass_score" not in self.errors:
             self.add_error("pass_score", _("A component that must be passed needs a pass score."))

@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Cohort, Course
-from courses.selectors.scheduling import CourseDays, When, cohort_course_days, instructor_choices
+from courses.selectors.cohorts import CourseDays, When, cohort_course_days, instructor_choices
 from courses.services.cohorts import TRANSITIONS
 from peacecentre.forms import IdsChoiceField
 

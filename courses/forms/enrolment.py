@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from courses.selectors.cohorts import units_for_enrolment
+from courses.selectors.enrolment import units_for_enrolment
 from courses.services.enrolment import MAX_CANDIDATES
 from personnel.models import Unit
 

@@ -1,7 +1,7 @@
-"""Forms of the attendance register (one course day) and the gradebook (the whole grid).
+"""The gradebook's form: the whole grid of scores.
 
-Each cell is a field named after its enrolment (and component): "m-<enrolment>" for a mark,
-"s-<enrolment>-<component>" for a score. A hidden field `seen` carries what the page showed,
+Each cell is a field named after its enrolment (and component): "s-<enrolment>-<component>" for a
+score. A hidden field `seen` carries what the page showed,
 so the service can tell the cells the user changed from the ones someone else changed
 meanwhile. The templates draw the inputs themselves (a grid of 900 cells renders faster and
 reads better by hand than through 900 widget templates); the forms parse and validate.
@@ -9,186 +9,19 @@ reads better by hand than through 900 widget templates); the forms parse and val
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from courses.models import AssessmentComponent, Attendance, Enrolment
+from courses.forms.records import STALE_PAGE, seen_json, seen_load
+from courses.models import AssessmentComponent
 from courses.selectors.standings import CohortStandings
-from courses.services.gradebook import (
-    Cell,
-    Conflict,
-    attendance_key,
-    plain,
-    score_cell,
-    score_key,
-    score_problem,
-)
-
-STALE_PAGE = gettext_lazy(
-    "The page's record of the values it showed could not be read back; nothing was saved. "
-    "Reload the page and enter your changes again."
-)
-
-
-def _seen_json(values: Mapping[str, str]) -> str:
-    return json.dumps(values, separators=(",", ":"), sort_keys=True)
-
-
-def _load_seen(text: str) -> dict[str, str]:
-    try:
-        values = json.loads(text or "{}")
-    except ValueError as error:
-        raise ValidationError(STALE_PAGE, code="seen") from error
-    if not isinstance(values, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in values.items()
-    ):
-        raise ValidationError(STALE_PAGE, code="seen")
-    return values
-
-
-# -- attendance -----------------------------------------------------------------------------
-
-BULK_ALL_PRESENT = "all_present"
-BULK_SELECTED = "selected"
-
-
-@dataclass
-class MarkRow:
-    """What the day's table draws for one trainee."""
-
-    enrolment: Enrolment
-    name: str  # the field's name
-    value: str  # the mark to show checked ("" for none)
-    saved: str  # the mark stored now
-    errors: list[str]
-    conflict: Conflict | None = None
-
-
-class AttendanceDayForm(forms.Form):
-    """One course day: a mark per seated trainee, and the bulk actions. Without JavaScript
-    the bulk buttons post the form: the marks they set are saved with the others."""
-
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
-    bulk = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", ""),
-            (BULK_ALL_PRESENT, gettext_lazy("Mark everyone present")),
-            (BULK_SELECTED, gettext_lazy("Mark the selected trainees")),
-        ],
-    )
-    bulk_status = forms.ChoiceField(
-        label=gettext_lazy("Mark selected as"),
-        required=False,
-        choices=[("", "—"), *Attendance.Status.choices],
-    )
-    selected = forms.TypedMultipleChoiceField(coerce=int, required=False)
-
-    def __init__(self, *args, enrolments: list[Enrolment], marks: Mapping[int, str], **kwargs):
-        """`marks`: the marks stored now by enrolment id, shown and carried as `seen` when
-        the form is not bound."""
-        self.enrolments = enrolments
-        self.saved = dict(marks)
-        kwargs.setdefault(
-            "initial",
-            {
-                "seen": _seen_json({str(pk): mark for pk, mark in marks.items() if mark}),
-                **{attendance_key(pk): mark for pk, mark in marks.items()},
-            },
-        )
-        super().__init__(*args, **kwargs)
-        self.fields["selected"].choices = [(e.pk, str(e.person)) for e in enrolments]
-        for enrolment in enrolments:
-            self.fields[attendance_key(enrolment.pk)] = forms.ChoiceField(
-                required=False,
-                choices=[("", "—"), *Attendance.Status.choices],
-                error_messages={
-                    "invalid_choice": _(
-                        "%(person)s: “%%(value)s” is not an attendance mark; choose present, "
-                        "absent or excused."
-                    )
-                    % {"person": enrolment.person}
-                },
-            )
-
-    def clean_seen(self) -> dict[int, str]:
-        try:
-            return {int(pk): mark for pk, mark in _load_seen(self.cleaned_data["seen"]).items()}
-        except ValueError as error:
-            raise ValidationError(STALE_PAGE, code="seen") from error
-
-    def clean(self):
-        data = super().clean()
-        bulk, status, selected = data.get("bulk"), data.get("bulk_status"), data.get("selected")
-        if bulk == BULK_SELECTED and not selected:
-            self.add_error(
-                "selected", _("Tick the trainees to mark first, then choose their mark.")
-            )
-        elif bulk == BULK_SELECTED and not status:
-            self.add_error("bulk_status", _("Choose the mark to give the selected trainees."))
-        return data
-
-    def marks(self) -> dict[int, str]:
-        """The marks submitted by enrolment id, with the bulk action applied."""
-        data = self.cleaned_data
-        marks = {e.pk: data.get(attendance_key(e.pk)) or "" for e in self.enrolments}
-        if data.get("bulk") == BULK_ALL_PRESENT:
-            marks = dict.fromkeys(marks, Attendance.Status.PRESENT.value)
-        elif data.get("bulk") == BULK_SELECTED:
-            for pk in data.get("selected") or []:
-                marks[pk] = data["bulk_status"]
-        return marks
-
-    def seen_marks(self) -> dict[int, str]:
-        return self.cleaned_data.get("seen") or {}
-
-    def rebased(self, *, marks: Mapping[int, str], conflicts: list[Conflict]) -> AttendanceDayForm:
-        """After a stale save: a form showing the marks stored now (`marks`), except where
-        this user changed a mark, which keeps their choice; `seen` becomes the current marks,
-        so saving again applies the user's marks over what is saved now."""
-        yours, seen = self.marks(), self.seen_marks()
-        data = {
-            "seen": _seen_json({str(pk): mark for pk, mark in marks.items() if mark}),
-            **{
-                attendance_key(pk): yours[pk] if yours.get(pk, "") != seen.get(pk, "") else mark
-                for pk, mark in marks.items()
-            },
-        }
-        form = AttendanceDayForm(data, enrolments=self.enrolments, marks=marks)
-        form.conflicts = {conflict.enrolment.pk: conflict for conflict in conflicts}
-        form.is_valid()
-        return form
-
-    def rows(self) -> list[MarkRow]:
-        conflicts = getattr(self, "conflicts", {})
-        rows = []
-        for enrolment in self.enrolments:
-            name = attendance_key(enrolment.pk)
-            value = self[name].value() or ""
-            rows.append(
-                MarkRow(
-                    enrolment=enrolment,
-                    name=name,
-                    value=value if value in Attendance.Status.values else "",
-                    saved=self.saved.get(enrolment.pk, ""),
-                    errors=list(self.errors.get(name, [])) if self.is_bound else [],
-                    conflict=conflicts.get(enrolment.pk),
-                )
-            )
-        return rows
-
-    def seen_value(self) -> str:
-        return self["seen"].value() or ""
-
-
-# -- gradebook ------------------------------------------------------------------------------
+from courses.services.gradebook import score_cell, score_problem
+from courses.services.records import Cell, Conflict, score_key
+from peacecentre.formatting import number_plain
 
 
 class ScoreField(forms.Field):
@@ -240,7 +73,7 @@ class ScoreCell:
 
 def _seen_scores(standings: CohortStandings) -> dict[str, str]:
     return {
-        f"{trainee.enrolment.pk}-{component_id}": plain(result.score)
+        f"{trainee.enrolment.pk}-{component_id}": number_plain(result.score)
         for trainee in standings.trainees
         for component_id, result in trainee.results.items()
     }
@@ -256,9 +89,9 @@ class GradebookForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "seen": _seen_json(_seen_scores(standings)),
+                "seen": seen_json(_seen_scores(standings)),
                 **{
-                    score_key(trainee.enrolment.pk, component_id): plain(result.score)
+                    score_key(trainee.enrolment.pk, component_id): number_plain(result.score)
                     for trainee in standings.trainees
                     for component_id, result in trainee.results.items()
                 },
@@ -274,7 +107,7 @@ class GradebookForm(forms.Form):
     def clean_seen(self) -> dict[Cell, Decimal | None]:
         seen = {}
         try:
-            for key, value in _load_seen(self.cleaned_data["seen"]).items():
+            for key, value in seen_load(self.cleaned_data["seen"]).items():
                 enrolment_id, component_id = key.split("-")
                 seen[int(enrolment_id), int(component_id)] = Decimal(value)
         except (ValueError, InvalidOperation) as error:
@@ -312,7 +145,7 @@ class GradebookForm(forms.Form):
             for trainee in standings.trainees
             for component_id, result in trainee.results.items()
         }
-        data = {"seen": _seen_json(_seen_scores(standings))}
+        data = {"seen": seen_json(_seen_scores(standings))}
         for trainee in standings.trainees:
             for component in standings.components:
                 cell = (trainee.enrolment.pk, component.pk)
@@ -321,7 +154,7 @@ class GradebookForm(forms.Form):
                 if changed:
                     data[name] = self.data.get(name, "")
                 elif cell in current:
-                    data[name] = plain(current[cell])
+                    data[name] = number_plain(current[cell])
         form = GradebookForm(data, standings=standings)
         form.conflicts = {conflict.key: conflict for conflict in conflicts}
         form.is_valid()
@@ -342,7 +175,7 @@ class GradebookForm(forms.Form):
                         label=score_cell(trainee.enrolment, component),
                         component=component,
                         value=str(self[name].value() or ""),
-                        saved=plain(result.score) if result else "",
+                        saved=number_plain(result.score) if result else "",
                         errors=list(self.errors.get(name, [])) if self.is_bound else [],
                         conflict=conflicts.get(name),
                     )

@@ -219,8 +219,8 @@ class Enrolment(models.Model):
                 | (~models.Q(status="waitlisted") & models.Q(waitlist_position__isnull=True)),
                 name="enrolment_waitlist_position_iff_waitlisted",
             ),
-            # Positions are renumbered in two steps (courses/services/enrolment.py) because
-            # SQLite has no deferrable unique constraints.
+            # Positions are renumbered in two steps (courses/services/enrolment/waitlist.py)
+            # because SQLite has no deferrable unique constraints.
             models.UniqueConstraint(
                 fields=["cohort", "waitlist_position"],
                 name="enrolment_waitlist_position_unique",

@@ -1,22 +1,126 @@
-"""Reads for the cohort page, its roster exports and the enrolment entry points. Each is a
-fixed number of queries, however many enrolments or candidates there are."""
+"""Reads for cohorts: the cohort list, code suggestions and course days, who can teach, and
+the cohort page with its roster exports. Each is a fixed number of queries, however many
+cohorts or enrolments there are."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from courses.models import Certification, Cohort, Enrolment
-from courses.services.enrolment import ENROLLING_STATUSES, Candidate
-from peacecentre.roles import cohorts_for, enrolment_statuses_for, enrolments_for
-from personnel.models import Person, Unit
+from courses.grading import course_days
+from courses.models import Certification, Cohort, Course, Enrolment
+from courses.selectors.catalogue import cohorts_with_seats
+from courses.services.enrolment import ENROLLING_STATUSES
+from peacecentre.models import User
+from peacecentre.roles import Role, cohorts_for, enrolment_statuses_for, enrolments_for
 
-if TYPE_CHECKING:
-    from peacecentre.models import User
-    from peacecentre.spreadsheets import Table
+
+class When:
+    """The cohort list's date filter, relative to today."""
+
+    UPCOMING = "upcoming"  # starts after today
+    RUNNING = "running"  # today lies within its dates
+    PAST = "past"  # ended before today
+
+
+@dataclass(frozen=True)
+class CourseDays:
+    """The days a cohort with these dates is taught, by the attendance register's rule
+    (courses.grading.course_days: Monday to Friday from the first day through the last)."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    days: list[dt.date]
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+    @property
+    def calendar_days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+    @property
+    def starts_on_weekend(self) -> bool:
+        return self.starts_on.weekday() >= 5
+
+    @property
+    def first(self) -> dt.date | None:
+        return self.days[0] if self.days else None
+
+    @property
+    def last(self) -> dt.date | None:
+        return self.days[-1] if self.days else None
+
+
+def cohort_course_days(*, starts_on: dt.date, ends_on: dt.date) -> CourseDays | None:
+    """The course days of a cohort from `starts_on` through `ends_on`; None when the dates
+    are the wrong way round. No query."""
+    if ends_on < starts_on:
+        return None
+    return CourseDays(starts_on, ends_on, course_days(starts_on, ends_on))
+
+
+def cohort_list(
+    *,
+    user: User,
+    today: dt.date,
+    course: Course | None = None,
+    status: str = "",
+    when: str = "",
+    instructor: User | None = None,
+) -> QuerySet[Cohort]:
+    """The cohorts `user` may open (peacecentre.roles.cohorts_for), filtered, each with
+    `seated` and `waitlisted` counts, its course, and its instructors prefetched: two queries
+    however many cohorts. Upcoming cohorts come soonest first, otherwise latest first."""
+    cohorts = cohorts_for(user)
+    if course is not None:
+        cohorts = cohorts.filter(course=course)
+    if status:
+        cohorts = cohorts.filter(status=status)
+    if instructor is not None:
+        cohorts = cohorts.filter(instructors=instructor)
+    if when == When.UPCOMING:
+        cohorts = cohorts.filter(starts_on__gt=today).order_by("starts_on", "code")
+    elif when == When.RUNNING:
+        cohorts = cohorts.filter(starts_on__lte=today, ends_on__gte=today).order_by(
+            "starts_on", "code"
+        )
+    elif when == When.PAST:
+        cohorts = cohorts.filter(ends_on__lt=today).order_by("-starts_on", "code")
+    else:
+        cohorts = cohorts.order_by("-starts_on", "code")
+    return cohorts_with_seats(cohorts)
+
+
+def cohort_code_next(*, course: Course, year: int) -> str:
+    """The next free cohort code of `course` in `year`: "<COURSE>-<YEAR>-<NN>", one above the
+    highest number already used (01 when none is)."""
+    prefix = f"{course.code}-{year}-"
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    used = [
+        int(match.group(1))
+        for code in Cohort.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if (match := pattern.match(code))
+    ]
+    return f"{prefix}{max(used, default=0) + 1:02d}"
+
+
+def cohort_version(cohort: Cohort) -> str:
+    """What an edit form carries to notice a concurrent change: the row's last update time."""
+    return cohort.updated_at.isoformat()
+
+
+def instructor_choices() -> QuerySet[User]:
+    """Active users who hold the instructor role, by name."""
+    return User.objects.filter(groups__name=Role.INSTRUCTOR.value, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+
 
 ROSTER_COLUMNS = (
     "rank",
@@ -31,7 +135,6 @@ ROSTER_COLUMNS = (
     "status",
     "waitlist_position",
 )
-SEARCH_LIMIT = 25
 
 
 @dataclass
@@ -140,65 +243,3 @@ def cohort_roster_rows(*, cohort: Cohort, user: User) -> list[list[Any]]:
             ]
         )
     return rows
-
-
-def enrolments_visible(*, user: User) -> QuerySet[Enrolment]:
-    """Enrolments in the cohorts `user` may open, with person, cohort and course."""
-    return Enrolment.objects.filter(cohort__in=cohorts_for(user)).select_related(
-        "person", "cohort__course"
-    )
-
-
-def candidates_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Person]:
-    """People whose names or service number match `query` (any script), for picking one."""
-    if not query.strip():
-        return []
-    return list(
-        Person.objects.search(query)
-        .select_related("rank", "unit")
-        .order_by("last_name", "first_name", "service_number")[:limit]
-    )
-
-
-def candidate_get(*, pk: int) -> Person | None:
-    return Person.objects.select_related("rank", "unit").filter(pk=pk).first()
-
-
-def candidates_in_unit(*, unit: Unit, include_subunits: bool) -> list[Person]:
-    """Everyone in `unit` (and the units under it), inactive people too so that the preview
-    says why they are left out: by unit, then by name."""
-    people = Person.objects.select_related("rank", "unit")
-    if include_subunits:
-        people = people.filter(unit__path__startswith=unit.path)
-    else:
-        people = people.filter(unit=unit)
-    # By the folded names, as the register sorts: Нурланов beside Nurlanov, not after every
-    # Latin name.
-    return list(people.order_by("unit__path", "search_text", "service_number"))
-
-
-def candidates_from_table(*, table: Table) -> list[Candidate]:
-    """The file's rows as candidates, in file order; service numbers the register does not
-    know stay in the list without a person. One query."""
-    numbers = [row.values["service_number"] for row in table.rows]
-    people = {
-        person.service_number: person
-        for person in Person.objects.select_related("rank", "unit").filter(
-            service_number__in=set(numbers)
-        )
-    }
-    return [
-        Candidate(service_number=number, person=people.get(number), row=row.number)
-        for number, row in zip(numbers, table.rows, strict=True)
-    ]
-
-
-def candidates_by_ids(*, ids: Sequence[int]) -> list[Person]:
-    """People by id, in the order of `ids` (unknown ids dropped)."""
-    people = Person.objects.select_related("rank", "unit").in_bulk(set(ids))
-    return [people[pk] for pk in ids if pk in people]
-
-
-def units_for_enrolment() -> QuerySet[Unit]:
-    """Every unit in tree order, for the unit picker."""
-    return Unit.objects.order_by("path")

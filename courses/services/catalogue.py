@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from courses.models import AssessmentComponent, AssessmentResult, CertificationType, Course
 from courses.selectors.catalogue import course_version
+from peacecentre.formatting import number_plain
 from peacecentre.models import User
 from personnel.models import Category
 
@@ -70,12 +71,6 @@ COURSE_FIELDS = tuple(
 COMPONENT_FIELDS = ("name", "weight", "min_score", "max_score", "pass_score", "must_pass")
 
 
-def plain_number(value: Decimal) -> str:
-    """90.00 as "90", 99.50 as "99.5": how a person writes the number."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def weights_check(weights: Iterable[Decimal]) -> None:
     """Raise ValidationError unless there is at least one weight and they add up to exactly 100.
     The course form's component formset calls this too, so the two never disagree."""
@@ -88,7 +83,7 @@ def weights_check(weights: Iterable[Decimal]) -> None:
     if total != TOTAL_WEIGHT:
         raise ValidationError(
             _("The component weights add up to %(total)s; they must add up to exactly 100.")
-            % {"total": plain_number(total)},
+            % {"total": number_plain(total)},
             code="weights_total",
         )
 
@@ -210,7 +205,7 @@ def _check(*, data: CourseData, components: Sequence[ComponentData], course: Cou
             refuse(
                 name,
                 _("%(what)s is a percentage from 0 to 100, not %(value)s.")
-                % {"what": label, "value": plain_number(value)},
+                % {"what": label, "value": number_plain(value)},
                 "range",
             )
     unknown = sorted(set(data.admitted_categories) - set(Category.values))
@@ -302,9 +297,9 @@ def _check_components(components: Sequence[ComponentData], refuse) -> None:
                 )
                 % {
                     **where,
-                    "pass": plain_number(component.pass_score),
-                    "min": plain_number(component.min_score),
-                    "max": plain_number(component.max_score),
+                    "pass": number_plain(component.pass_score),
+                    "min": number_plain(component.min_score),
+                    "max": number_plain(component.max_score),
                 },
                 "pass_score",
             )
@@ -398,10 +393,10 @@ def _scores_outside_message(component: AssessmentComponent) -> ValidationError:
         )
         % {
             "name": component.name,
-            "lowest": plain_number(recorded["lowest"]),
-            "highest": plain_number(recorded["highest"]),
-            "min": plain_number(Decimal(component.min_score)),
-            "max": plain_number(Decimal(component.max_score)),
+            "lowest": number_plain(recorded["lowest"]),
+            "highest": number_plain(recorded["highest"]),
+            "min": number_plain(Decimal(component.min_score)),
+            "max": number_plain(Decimal(component.max_score)),
             "outside": recorded["outside"],
         },
         code="scores_outside_range",

@@ -1,8 +1,8 @@
 """Scheduling cohorts: create, edit, and move a cohort through its statuses.
 
-Statuses and the moves this module makes (issue 3):
+Statuses and the moves this module makes:
 
-    planned ──> open ──> in progress ──> finalised (the gradebook, issue 4; not here)
+    planned ──> open ──> in progress ──> finalised (courses/services/finalisation.py; not here)
        │  <──── │
        └──> cancelled <──┘
 
@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from courses.models import Attendance, Cohort, CohortStatusChange, Course, Enrolment
-from courses.selectors.scheduling import cohort_code_next, cohort_version
+from courses.selectors.cohorts import cohort_code_next, cohort_version
 from courses.services.enrolment import WITHDRAWABLE, enrolments_withdraw_all, waitlist_promote
 from peacecentre.models import User
 from peacecentre.roles import Role
@@ -56,7 +56,7 @@ class Transition:
     needs_reason: bool = False
 
 
-# The moves a user can make from each status. Finalising is the gradebook's (issue 4).
+# The moves a user can make from each status. Finalising is courses/services/finalisation.py's.
 TRANSITIONS: dict[str, tuple[Transition, ...]] = {
     Status.PLANNED: (
         Transition(Status.OPEN, gettext_lazy("Open for enrolment")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +28,7 @@ from courses.services.catalogue import (
     course_update,
     course_version_check,
 )
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, cohorts_for, has_role, role_required
 
 READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR, Role.COMMANDER)
@@ -157,15 +158,16 @@ def _show_errors(error: ValidationError, form: Form, formset: BaseComponentFormS
     """Put a service's refusal where the user will look: on the field, the component's row,
     the components table, or the top of the form."""
     rows = {row.prefix: row for row in formset.forms}
+    rest = {}
     for key, errors in error.update_error_dict({}).items():
         if key in rows:
             rows[key].add_error(None, errors)
         elif key == "components":
             formset.non_form_errors().extend(errors)
-        elif key in form.fields and key != NON_FIELD_ERRORS:
-            form.add_error(key, errors)
         else:
-            form.add_error(None, errors)
+            rest[key] = errors
+    if rest:
+        form_add_service_error(form, ValidationError(rest))
 
 
 def _render_form(

@@ -23,6 +23,7 @@ from courses.forms.certifications import CertificationFilterForm, CertificationR
 from courses.models import Certification
 from courses.selectors import certifications as selectors
 from courses.services import certifications as services
+from peacecentre.forms import form_add_service_error
 from peacecentre.reports.builders.offers import report_offer
 from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, can_open_cohort, role_required
@@ -115,14 +116,6 @@ def _back(certification: Certification) -> HttpResponse:
     return redirect("courses:certification_detail", certification.pk)
 
 
-def _reason_errors(error: ValidationError, form: CertificationReasonForm) -> bool:
-    """Put a reason error on the form; True when that was the error."""
-    if hasattr(error, "error_dict") and "reason" in error.error_dict:
-        form.add_error("reason", error.error_dict["reason"])
-        return True
-    return False
-
-
 @require_http_methods(["GET", "POST"])
 @role_required(*MANAGERS)
 def certification_revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -138,7 +131,7 @@ def certification_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 certification=certification, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            if not _reason_errors(error, form):
+            if not form_add_service_error(form, error, fields=["reason"]):
                 messages.error(request, " ".join(error.messages))
                 return _back(certification)
         else:
@@ -178,7 +171,7 @@ def certification_reissue(request: HttpRequest, pk: int) -> HttpResponse:
                 certification=certification, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            if not _reason_errors(error, form):
+            if not form_add_service_error(form, error, fields=["reason"]):
                 messages.error(request, " ".join(error.messages))
                 return _back(certification)
         else:

@@ -1,7 +1,7 @@
 """Enrolment pages: the three ways in (one person, a unit, a list) with their preview and
 apply, and the cohort page's actions (withdraw, move on the waitlist, approve or decline a
 nomination). Registrars and administrators only; the work is done by
-courses/services/enrolment.py."""
+the courses.services.enrolment package."""
 
 from __future__ import annotations
 
@@ -23,17 +23,17 @@ from courses.forms.enrolment import (
     WaitlistMoveForm,
 )
 from courses.models import Cohort, Enrolment
-from courses.selectors.cohorts import (
+from courses.selectors.cohorts import cohort_seat_counts, cohorts_visible
+from courses.selectors.enrolment import (
     SEARCH_LIMIT,
     candidate_get,
     candidates_from_table,
     candidates_in_unit,
     candidates_search,
-    cohort_seat_counts,
-    cohorts_visible,
     enrolments_visible,
 )
 from courses.services import enrolment as services
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, role_required
 from peacecentre.spreadsheets import read_table
 
@@ -288,10 +288,7 @@ def _reason_page(
                 expected_status=form.cleaned_data["expected_status"] or None,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+            if not form_add_service_error(form, error, fields=["reason"]):
                 messages.error(request, " ".join(error.messages))
                 return _back_to_cohort(enrolment.cohort_id)
         else:

@@ -20,6 +20,7 @@ from courses.forms.certifications import CohortFinaliseForm, CohortReopenForm
 from courses.models import Cohort
 from courses.selectors.certifications import with_status_history
 from courses.services import finalisation as services
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, cohorts_for, enrolment_statuses_for, role_required
 
 FINALISERS = (Role.INSTRUCTOR, Role.ADMINISTRATOR)
@@ -103,9 +104,7 @@ def cohort_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 seen_status=form.cleaned_data["seen_status"],
             )
         except ValidationError as error:
-            if "reason" in error.message_dict:
-                form.add_error("reason", error.message_dict["reason"])
-            else:
+            if not form_add_service_error(form, error, fields=["reason"]):
                 messages.error(request, " ".join(error.messages))
                 return _to_cohort(cohort)
         else:

@@ -1,4 +1,4 @@
-"""The benchmark of issue 6's readiness report: the readiness matrix XLSX of the whole register
+"""The benchmark of the readiness report: the readiness matrix XLSX of the whole register
 (10,000 people from `manage.py seed_scale`) built as the worker builds it, target 20 s.
 
 Shaped like peacecentre/bench.py's benchmarks (it returns what a Figure needs); wired there as

@@ -8,7 +8,7 @@ turns into the same message as its own check.
 
 SQLite drops a table's triggers when a later migration rebuilds the table (Django's
 _remake_table): such a migration must create them again (tests/personnel/
-test_deployment_constraints.py fails until it does).
+test_deployments_constraints.py fails until it does).
 
 The override permission was called override_deployability; its row is renamed, so whoever
 held it keeps it.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from peacecentre.formatting import number_plain, percent_plain
 from peacecentre.roles import people_for
 from personnel.deployability import deployability
 from personnel.models import (
@@ -40,12 +41,6 @@ STATUS_LABELS = {
     "none": _("no women"),
     "empty": _("no one counted"),
 }
-
-
-def plain(number: Decimal) -> str:
-    """A decimal without trailing zeros: 15.00 -> "15", 11.86 -> "11.86"."""
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -186,7 +181,7 @@ class Bar:
     def text(self) -> str:
         if self.share.percent is None:
             return str(_("no one"))
-        return f"{plain(self.share.percent)}% ({self.share.women}/{self.share.total})"
+        return f"{percent_plain(self.share.percent)} ({self.share.women}/{self.share.total})"
 
 
 @dataclass(frozen=True)
@@ -283,14 +278,14 @@ def bar_chart(balance: GenderBalance) -> BarChart:
                 bars=bars,
                 target_x=x_of(target.percent) if target else None,
                 target_label=(
-                    str(_("UN target %(percent)s%%") % {"percent": plain(target.percent)})
+                    str(_("UN target %(percent)s%%") % {"percent": number_plain(target.percent)})
                     if target
                     else str(_("no UN target on record"))
                 ),
             )
         )
         y += LABEL_LINE + 2 * BAR_HEIGHT + BAR_GAP + GROUP_GAP
-    ticks = [Tick(x=x_of(Decimal(p)), label=f"{p}%") for p in range(0, scale + 1, 10)]
+    ticks = [Tick(x=x_of(Decimal(p)), label=percent_plain(p)) for p in range(0, scale + 1, 10)]
     return BarChart(
         width=CHART_WIDTH,
         height=y + 24,

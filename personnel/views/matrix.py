@@ -22,7 +22,7 @@ from peacecentre.reports.builders.offers import report_offer
 from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, has_role, role_required, units_for
 from peacecentre.spreadsheets import csv_response, xlsx_response
-from personnel.forms_matrix import (
+from personnel.forms.matrix import (
     GenderFilterForm,
     MatrixFilterForm,
     TourWindow,

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peacecentre.forms import form_add_service_error
 from peacecentre.reports.builders.offers import report_offer
 from peacecentre.reports.models import ReportKindCode
 from peacecentre.roles import Role, people_for, role_required, sees_everything
-from personnel.forms_deployment import DeploymentPlanForm
+from personnel.forms.deployments import DeploymentPlanForm
 from personnel.models import Contingent, Mission
 from personnel.models.dates import period_end
 from personnel.selectors import missions as selectors
@@ -148,7 +149,7 @@ def deployment_plan(request: HttpRequest) -> HttpResponse:
         except services.NotReady as refusal:
             not_ready = refusal
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request,

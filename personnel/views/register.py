@@ -25,9 +25,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from peacecentre.forms import form_add_service_error
 from peacecentre.roles import Role, has_role, people_for, role_required, sees_everything
 from personnel.filters import PersonFilter
-from personnel.forms import PersonForm, RegisterForm, qualification_form_class
+from personnel.forms.register import PersonForm, RegisterForm, qualification_form_class
 from personnel.models import Person, QualificationRecord
 from personnel.selectors import register as selectors
 from personnel.services import people as services
@@ -238,7 +239,7 @@ def _submit(request: HttpRequest, form: RegisterForm, write: Callable[[], Any]) 
         form.replace_version(exc.current)
         return Outcome(differences=differences, stale_message=exc.messages[0])
     except ValidationError as exc:
-        form.add_error(None, exc)
+        form_add_service_error(form, exc)
         return Outcome()
 
 

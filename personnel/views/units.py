@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import formats
 from django.views.decorators.http import require_GET
 
+from peacecentre.formatting import percent_plain
 from peacecentre.roles import Role, role_required
 from personnel.models import Unit
 from personnel.selectors import units as selectors
@@ -119,7 +120,8 @@ def trend_chart(trend: selectors.Trend) -> TrendChart | None:
         colour, dash = LINE_STYLES[index % len(LINE_STYLES)]
         drawn = [p for p in series.points if p.percent is not None]  # no one to count: no point
         dots = [
-            (x(p.taken_on), y(p.percent), f"{short(p.taken_on)}: {p.percent:.0f}%") for p in drawn
+            (x(p.taken_on), y(p.percent), f"{short(p.taken_on)}: {percent_plain(round(p.percent))}")
+            for p in drawn
         ]
         lines.append(
             ChartLine(
@@ -128,7 +130,7 @@ def trend_chart(trend: selectors.Trend) -> TrendChart | None:
                 dash=dash,
                 points=" ".join(f"{px:g},{py:g}" for px, py, _title in dots),
                 dots=dots if len(dots) <= MAX_DOTS else [],
-                latest=f"{drawn[-1].percent:.0f}%" if drawn else "—",
+                latest=percent_plain(round(drawn[-1].percent)) if drawn else "—",
             )
         )
     return TrendChart(
@@ -138,7 +140,7 @@ def trend_chart(trend: selectors.Trend) -> TrendChart | None:
         right=right,
         top=TOP,
         bottom=bottom,
-        y_ticks=[(y(percent), f"{percent}%") for percent in (0, 25, 50, 75, 100)],
+        y_ticks=[(y(percent), percent_plain(percent)) for percent in (0, 25, 50, 75, 100)],
         x_ticks=[(x(day), short(day)) for day in ticks],
         lines=lines,
     )

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from courses.services.gradebook import StaleCells, attendance_record, results_record
+from courses.services.attendance import attendance_record
+from courses.services.gradebook import results_record
+from courses.services.records import StaleCells
 from tests import services
 from tests.conftest import require
 from tests.courses.gradebook_support import (

@@ -1,4 +1,4 @@
-"""The commander's journey end to end in a browser (issue 5): sign in, open the readiness
+"""The commander's journey end to end in a browser: sign in, open the readiness
 matrix for their unit, follow a red cell to its reason, and plan a deployment for that person,
 which is refused with the reasons."""
 

@@ -1,4 +1,4 @@
-"""The commander's journey in Russian (issue 7): sign in, switch the interface to Russian
+"""The commander's journey in Russian: sign in, switch the interface to Russian
 from the menu, open the readiness matrix for their battalion, follow a red cell to its reason,
 and plan a deployment that is refused with the reasons, every step in Russian, with dates in
 the Russian format. The expected words come from the catalogue (gettext under Russian), and

@@ -1,4 +1,4 @@
-"""The instructor's journey end to end in a browser (issue 4): sign in, open my cohort, mark
+"""The instructor's journey end to end in a browser: sign in, open my cohort, mark
 attendance, enter scores, finalise; the certificate PDF downloads and holds the number; the
 public verification page, opened without signing in, shows it valid."""
 

@@ -1,4 +1,4 @@
-"""The registrar's day, end to end in a browser (issue 3's journey): import a CSV of people,
+"""The registrar's day, end to end in a browser: import a CSV of people,
 schedule a cohort, enrol their unit, and see who was waitlisted."""
 
 import datetime as dt

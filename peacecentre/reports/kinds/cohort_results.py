@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import get_valid_filename
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import Certification, Cohort
 from courses.selectors.standings import CohortStandings, TraineeStanding, cohort_standings
+from peacecentre.formatting import number
 from peacecentre.reports.builders.parameters import (
     in_language,
     object_param,
@@ -110,9 +110,9 @@ def results_header(results: CohortResults) -> list[str]:
             _("%(component)s (%(min)s-%(max)s, weight %(weight)s)")
             % {
                 "component": c.name,
-                "min": floatformat(c.min_score, "-2"),
-                "max": floatformat(c.max_score, "-2"),
-                "weight": floatformat(c.weight, "-2"),
+                "min": number(c.min_score),
+                "max": number(c.max_score),
+                "weight": number(c.weight),
             }
             for c in results.standings.components
         ),

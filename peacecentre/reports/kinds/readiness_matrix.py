@@ -1,7 +1,7 @@
 """Report kind readiness_matrix: the readiness matrix page's rows as an XLSX workbook.
 
 The parameters are the matrix page's filters, cleaned by the page's own form
-(personnel/forms_matrix.py MatrixFilterForm, its unit choices limited to the user's scope), and
+(personnel/forms/matrix.py MatrixFilterForm, its unit choices limited to the user's scope), and
 the file is built with the page's selectors (`readiness_matrix`, `matrix_export_rows`) for the
 requester's scope, so the file and the page agree row for row.
 
@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from peacecentre.reports.models import ReportFormat, ReportKindCode
 from peacecentre.roles import Role, has_role, sees_everything, units_for
 from peacecentre.spreadsheets import FORMULA_STARTS, XLSX_CONTENT_TYPE, text_cell
-from personnel.forms_matrix import MatrixFilterForm
+from personnel.forms.matrix import MatrixFilterForm
 from personnel.models import Category, Gender, RequirementProfile, Unit
 from personnel.models.dates import period_end
 from personnel.selectors import matrix as selectors

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from courses.models import Attendance, Cohort, Enrolment
-from courses.selectors.scheduling import cohort_code_next, cohort_version
+from courses.selectors.cohorts import cohort_code_next, cohort_version
 from courses.services.cohorts import (
     cohort_create,
     cohort_transition,

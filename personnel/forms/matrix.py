@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from personnel.forms import FastSelect, unit_choices
+from personnel.forms.widgets import FastSelect, unit_choices
 from personnel.models import Category, Gender, RequirementProfile, Unit
 from personnel.models.dates import period_end
 from personnel.selectors.matrix import MATRIX_SORTS, READINESS_STATES

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from personnel.forms import FastSelect
+from personnel.forms.widgets import FastSelect
 from personnel.models import Contingent, Mission, Person, RequirementProfile
 from personnel.services.deployments import MAX_TOUR_MONTHS
 

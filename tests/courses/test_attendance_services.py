@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import Attendance, Cohort, Enrolment
-from courses.services.gradebook import StaleCells, attendance_record
+from courses.services.attendance import attendance_record
+from courses.services.records import StaleCells
 from tests import factories
 from tests.courses.gradebook_support import (
     add_trainees,

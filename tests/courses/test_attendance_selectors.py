@@ -1,4 +1,4 @@
-"""The register's read (courses.selectors.gradebook.attendance_register): marks by course
+"""The register's read (courses.selectors.attendance.attendance_register): marks by course
 day, days present and marked, the day offered for marking, and its fixed query count."""
 
 import datetime as dt
@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from courses.grading import course_days
-from courses.selectors.gradebook import attendance_register
+from courses.selectors.attendance import attendance_register
 from tests.courses.gradebook_support import (
     add_trainees,
     enrolments,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Cohort, Enrolment
-from courses.selectors.scheduling import cohort_version
+from courses.selectors.cohorts import cohort_version
 from peacecentre.roles import Role
 from tests import factories
 

@@ -11,12 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import AssessmentComponent, AssessmentResult, Cohort, Enrolment
-from courses.services.gradebook import (
-    StaleCells,
-    _results_write,
-    results_record,
-    score_key,
-)
+from courses.services.gradebook import _results_write, results_record
+from courses.services.records import StaleCells, score_key
 from tests import factories
 from tests.courses.gradebook_support import (
     add_trainees,
