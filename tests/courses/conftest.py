@@ -1,6 +1,6 @@
-"""Fixtures shared by the courses tests: the two instructors of the gradebook's cohorts, the
-scheduling tests' course, the reference data of the certification imports, and the race
-helper of the concurrency tests."""
+"""Fixtures shared by the courses tests: the two instructors of the gradebook's cohorts and
+the cohort and grid its service and page tests share, the scheduling tests' course, the
+reference data of the certification imports, and the race helper of the concurrency tests."""
 
 import threading
 from collections.abc import Callable
@@ -9,7 +9,12 @@ import pytest
 from django.db import connection
 
 from tests import factories
-from tests.courses.gradebook_support import make_instructor
+from tests.courses.gradebook_support import (
+    components,
+    enrolments,
+    make_instructor,
+    running_cohort,
+)
 
 
 @pytest.fixture
@@ -80,3 +85,23 @@ def race() -> Callable[..., list]:
     """race(*calls): the calls at the same moment, each on its own database connection
     (the concurrency tests, PostgreSQL only: SQLite serialises every write)."""
     return _race
+
+
+@pytest.fixture
+def cohort(teacher, colleague):
+    """The gradebook's cohort: two trainees and Abenov, taught by both instructors. A module
+    with a cohort of its own overrides it."""
+    cohort = running_cohort(trainees=2, instructors=[teacher, colleague], code="UNSOC-2026-03")
+    factories.EnrolmentFactory(
+        cohort=cohort,
+        person=factories.PersonFactory(
+            last_name="Abenov", first_name="Arman", service_number="KZ-1234"
+        ),
+    )
+    return cohort
+
+
+@pytest.fixture
+def grid(cohort):
+    """(Abenov, Trainee000, Trainee001), (written exam, field exercise)."""
+    return enrolments(cohort), components(cohort)

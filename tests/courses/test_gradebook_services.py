@@ -29,24 +29,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def cohort(teacher, colleague):
-    cohort = running_cohort(trainees=2, instructors=[teacher, colleague], code="UNSOC-2026-03")
-    factories.EnrolmentFactory(
-        cohort=cohort,
-        person=factories.PersonFactory(
-            last_name="Abenov", first_name="Arman", service_number="KZ-1234"
-        ),
-    )
-    return cohort
-
-
-@pytest.fixture
-def grid(cohort):
-    """(Abenov, Trainee000, Trainee001), (written exam, field exercise)."""
-    return enrolments(cohort), components(cohort)
-
-
 def errors_of(error: ValidationError) -> dict[str, list[str]]:
     return {key: [str(m) for m in value] for key, value in error.message_dict.items()}
 

@@ -13,10 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import AssessmentResult, Cohort
-from tests import factories
 from tests.courses.gradebook_support import (
     add_trainees,
-    components,
     days_so_far,
     enrolments,
     make_instructor,
@@ -29,24 +27,6 @@ from tests.courses.gradebook_support import (
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture
-def cohort(teacher, colleague):
-    cohort = running_cohort(trainees=2, instructors=[teacher, colleague], code="UNSOC-2026-03")
-    factories.EnrolmentFactory(
-        cohort=cohort,
-        person=factories.PersonFactory(
-            last_name="Abenov", first_name="Arman", service_number="KZ-1234"
-        ),
-    )
-    return cohort
-
-
-@pytest.fixture
-def grid(cohort):
-    """(Abenov, Trainee000, Trainee001), (written exam, field exercise)."""
-    return enrolments(cohort), components(cohort)
 
 
 def url(cohort):
