@@ -147,7 +147,12 @@ def test_course_page_shows_components_admission_and_cohorts(client, instructor, 
     mine = factories.CohortFactory(
         course=course, code="UNSOC-MINE", starts_on=today, instructors=[instructor]
     )
-    factories.CohortFactory(course=course, code="UNSOC-OTHER")
+    factories.CohortFactory(
+        course=course,
+        code="UNSOC-OTHER",
+        starts_on=today + dt.timedelta(days=14),
+        ends_on=today + dt.timedelta(days=23),
+    )
     factories.CohortFactory(course=course, code="UNSOC-OFF", status=Cohort.Status.CANCELLED)
     client.force_login(instructor)
     response = client.get(url("course_detail", course.pk))
