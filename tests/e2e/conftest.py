@@ -24,11 +24,18 @@ AXE_FAILING_IMPACTS = ["serious", "critical"]
 # Extra rules fail at any impact: a page without a heading is "moderate" to axe.
 # axe runs one check at a time on a page: a check asked for while one runs waits its turn.
 AXE_RUN = """async ([tags, extraRules, impacts]) => {
-  const run = () => axe.run(document, {
-    runOnly: {type: "tag", values: tags},
-    rules: Object.fromEntries(extraRules.map((id) => [id, {enabled: true}])),
-    resultTypes: ["violations"],
-  });
+  // A transition under way (a button's hover colour fading in) is checked as it will end,
+  // not at a blend of its two colours.
+  const run = () => {
+    document.getAnimations().forEach((animation) => {
+      try { animation.finish(); } catch (error) { /* an endless animation: left running */ }
+    });
+    return axe.run(document, {
+      runOnly: {type: "tag", values: tags},
+      rules: Object.fromEntries(extraRules.map((id) => [id, {enabled: true}])),
+      resultTypes: ["violations"],
+    });
+  };
   const turn = (window.pcAxeTurn || Promise.resolve()).then(run, run);
   window.pcAxeTurn = turn;
   const results = await turn;

@@ -31,6 +31,7 @@ def test_registrar_creates_a_course_and_schedules_a_cohort(
     today = timezone.localdate()
     recognition_ends = today + relativedelta(months=3)  # within six months: flagged
     starts_on = today + dt.timedelta(days=60)
+    starts_on += dt.timedelta(days=-starts_on.weekday() % 7)  # a Monday: no weekend warning
     ends_on = starts_on + dt.timedelta(days=11)
     code = f"POC-{starts_on.year}-01"
     sign_in("reg", "correct-horse-battery")
