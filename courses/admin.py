@@ -2,7 +2,7 @@
 
 Thin by design: every changelist names its joins (list_select_related) or annotates its counts,
 so the number of queries does not grow with the rows shown. The fields a service owns are
-read-only here (peacecentre/service_owned.py), and the actions call the services: revoke and
+read-only here (common/service_owned.py), and the actions call the services: revoke and
 reissue certifications, withdraw enrolments, fill free seats from the waitlist, cancel cohorts.
 """
 
@@ -14,8 +14,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from peacecentre.roles import Role, has_role
-from peacecentre.service_owned import (
+from accounts.roles import Role, has_role
+from common.service_owned import (
     ServiceOwnedFieldsMixin,
     ServicePageAddMixin,
     reason_action,

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and certification")
+
+    def ready(self) -> None:
+        from personnel.scope import register_people_visibility
+
+        from .scope import instructor_trainees
+
+        register_people_visibility("instructor trainees", instructor_trainees)

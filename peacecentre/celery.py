@@ -1,24 +1,17 @@
 """The Celery app, wired once: settings under the CELERY_ namespace, tasks autodiscovered."""
 
 import os
-from pathlib import Path
 
 from celery import Celery
 from celery.signals import beat_init, worker_init, worker_process_init
+
+from common.outbox.broker import ensure_filesystem_broker_folders
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peacecentre.settings.dev")
 
 app = Celery("peacecentre")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-def ensure_filesystem_broker_folders() -> None:
-    """kombu's filesystem transport does not create its folders; make them before use."""
-    options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
-        if folder := options.get(key):
-            Path(folder).mkdir(parents=True, exist_ok=True)
 
 
 @worker_init.connect

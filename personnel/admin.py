@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from peacecentre.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
+from common.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
 from personnel.services.deployments import overlap_error, overlapping_deployment
 
 from .models import (

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from tests import factories, services
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

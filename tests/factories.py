@@ -6,8 +6,8 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group
 
+from accounts.models import User
 from courses import models as courses
-from peacecentre.models import User
 from personnel import models as personnel
 
 TODAY = dt.date(2026, 11, 23)

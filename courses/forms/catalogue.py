@@ -12,10 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import number_plain
+from common.forms import IdsChoiceField
 from courses.models import AssessmentComponent, CertificationType, Course
 from courses.services.catalogue import weights_check
-from peacecentre.formatting import number_plain
-from peacecentre.forms import IdsChoiceField
 from personnel.models import Category
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

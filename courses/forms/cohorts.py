@@ -10,10 +10,10 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import IdsChoiceField
 from courses.models import Cohort, Course
 from courses.selectors.cohorts import CourseDays, When, cohort_course_days, instructor_choices
 from courses.services.cohorts import TRANSITIONS
-from peacecentre.forms import IdsChoiceField
 
 from .catalogue import DateInput
 

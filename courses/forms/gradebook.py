@@ -16,12 +16,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from common.formatting import number_plain
 from courses.forms.records import STALE_PAGE, seen_json, seen_load
 from courses.models import AssessmentComponent
 from courses.selectors.standings import CohortStandings
 from courses.services.gradebook import score_cell, score_problem
 from courses.services.records import Cell, Conflict, score_key
-from peacecentre.formatting import number_plain
 
 
 class ScoreField(forms.Field):

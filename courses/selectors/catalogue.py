@@ -12,8 +12,8 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from courses.models import AssessmentComponent, Cohort, Course, Enrolment
-from peacecentre.models import User
 from personnel.models import Category
 
 # The rule: a UN recognition that ends within six months is flagged, in time to ask

@@ -1,6 +1,6 @@
 """Reads for the certification pages: the searchable list and one certification's page.
 
-Scope (peacecentre.roles.people_for): registrars and administrators see every
+Scope (personnel.scope.people_for): registrars and administrators see every
 certification; a commander those of the people of their units and the units under them; an
 instructor those of the trainees of the cohorts they teach. Each read is a fixed number of
 queries, however many certifications there are.
@@ -16,21 +16,16 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
+from accounts.roles import Role, has_role, sees_everything
 from courses.models import Certification, Cohort, CohortStatusChange, Course
-from peacecentre.roles import (
-    Role,
-    cohorts_for,
-    commanded_units,
-    has_role,
-    people_for,
-    sees_everything,
-)
+from courses.scope import cohorts_for
 from personnel.models import Person, Validity
+from personnel.scope import commanded_units, people_for
 
 if TYPE_CHECKING:
     from simple_history.models import HistoricalChanges
 
-    from peacecentre.models import User
+    from accounts.models import User
 
 # The list's validity filter. "valid" is every certification still valid today, including
 # those that lapse soon; "lapsing" only those lapsing within the lapsing window.

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import User
+from accounts.roles import Role
 from courses.grading import course_days
 from courses.models import Certification, Cohort, Course, Enrolment
+from courses.scope import cohorts_for, enrolment_statuses_for, enrolments_for
 from courses.selectors.catalogue import cohorts_with_seats
 from courses.services.enrolment import ENROLLING_STATUSES
-from peacecentre.models import User
-from peacecentre.roles import Role, cohorts_for, enrolment_statuses_for, enrolments_for
 
 
 class When:
@@ -74,7 +75,7 @@ def cohort_list(
     when: str = "",
     instructor: User | None = None,
 ) -> QuerySet[Cohort]:
-    """The cohorts `user` may open (peacecentre.roles.cohorts_for), filtered, each with
+    """The cohorts `user` may open (courses.scope.cohorts_for), filtered, each with
     `seated` and `waitlisted` counts, its course, and its instructors prefetched: two queries
     however many cohorts. Upcoming cohorts come soonest first, otherwise latest first."""
     cohorts = cohorts_for(user)
@@ -168,7 +169,7 @@ class CohortPage:
 
 
 def cohorts_visible(*, user: User) -> QuerySet[Cohort]:
-    """The cohorts `user` may open (peacecentre.roles.cohorts_for), with what the page's
+    """The cohorts `user` may open (courses.scope.cohorts_for), with what the page's
     header needs: the course and the instructors."""
     return cohorts_for(user).select_related("course").prefetch_related("instructors")
 
@@ -183,7 +184,7 @@ def _enrolments(cohort: Cohort, user: User) -> QuerySet[Enrolment]:
 
 def cohort_page(*, cohort: Cohort, user: User) -> CohortPage:
     """Roster (by name), waitlist (by position), nominations, and those who left, as far as
-    `user` may see them (peacecentre.roles.enrolments_for: an instructor sees no nominations):
+    `user` may see them (courses.scope.enrolments_for: an instructor sees no nominations):
     one query for all of them; and for a finalised cohort the certificates it issued: one more."""
     page = CohortPage(
         cohort=cohort,

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from courses.models import Enrolment
+from courses.scope import cohorts_for
 from courses.services.enrolment import Candidate
-from peacecentre.roles import cohorts_for
 from personnel.models import Person, Unit
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
-    from peacecentre.spreadsheets import Table
+    from accounts.models import User
+    from common.spreadsheets import Table
 
 
 SEARCH_LIMIT = 25

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from accounts.roles import Role, has_role
 from courses.grading import Standing, course_days, standing_of
 from courses.models import (
     AssessmentComponent,
@@ -24,13 +25,14 @@ from courses.models import (
     Cohort,
     Enrolment,
 )
+from courses.scope import enrolments_for
 from courses.selectors.standings import (
     held_day_count,
 )
-from peacecentre.roles import Role, commanded_units, enrolments_for, has_role
+from personnel.scope import commanded_units
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 PRESENT = Attendance.Status.PRESENT
 
@@ -92,7 +94,7 @@ class EnrolmentResults:
 
 def enrolments_with_results_visible(*, user: User) -> QuerySet[Enrolment]:
     """Enrolments whose results `user` may read: those they see in the cohorts they open
-    (peacecentre.roles.enrolments_for: registrars and administrators all, instructors their
+    (courses.scope.enrolments_for: registrars and administrators all, instructors their
     trainees' in the cohorts they teach) and, for a commander, those of the people of their
     units' subtree. With person, rank, unit, cohort and course."""
     scope = Q(pk__in=enrolments_for(user).values("pk"))

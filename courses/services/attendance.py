@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from courses.grading import course_days
 from courses.models import Attendance, Cohort
 from courses.services.records import (
@@ -23,7 +24,6 @@ from courses.services.records import (
     trainees_seated,
     trainees_unknown_refuse,
 )
-from peacecentre.models import User
 
 ATTENDANCE_PERMISSION = "courses.change_attendance"
 ATTENDANCE_STATUSES = frozenset(Attendance.Status.values)

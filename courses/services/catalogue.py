@@ -19,10 +19,10 @@ from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from common.formatting import number_plain
 from courses.models import AssessmentComponent, AssessmentResult, CertificationType, Course
 from courses.selectors.catalogue import course_version
-from peacecentre.formatting import number_plain
-from peacecentre.models import User
 from personnel.models import Category
 
 TOTAL_WEIGHT = Decimal("100")

@@ -40,7 +40,7 @@ STYLESHEET = "courses/certificate.css"
 TEMPLATE = "courses/certificate.html"
 
 # Fontconfig, under WeasyPrint, is not thread-safe: one PDF at a time in a process
-# (certificates and the report PDFs of peacecentre/reports/builders/pdf.py share this lock).
+# (certificates and the report PDFs of reports/builders/pdf.py share this lock).
 render_lock = threading.Lock()
 # The languages a certificate is printed in: English, the UN's, and Russian.
 CERTIFICATE_LANGUAGES = ("en", "ru")

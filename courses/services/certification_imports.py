@@ -1,6 +1,6 @@
 """Importing historical certifications (people trained before the system) from a CSV or XLSX
 file: this import's columns, row checks and writes (CertificationImport); upload, preview and
-all-or-nothing apply are the pipeline's (peacecentre.imports.Importer), as for the personnel
+all-or-nothing apply are the pipeline's (imports.services.Importer), as for the personnel
 import. The preview says what applying the kept file would do now: each row a new
 certification (with its computed validity and the records it supersedes or is superseded by)
 or in error (row, column, reason); applying previews again with the people and their
@@ -60,8 +60,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
+from common.spreadsheets import Row, Table
 from courses.models import Certification, Course
-from peacecentre.imports import (
+from imports.models import ImportFile
+from imports.services import (
     LOOKUP_CHUNK,
     Importer,
     ImportPreview,
@@ -70,8 +73,6 @@ from peacecentre.imports import (
     not_a_date,
     parse_date,
 )
-from peacecentre.models import ImportFile, User
-from peacecentre.spreadsheets import Row, Table
 from personnel.models import Person
 
 CERTIFICATION_COLUMNS = ("service_number", "course_code", "number", "issued_on", "valid_until")
@@ -291,7 +292,7 @@ class CertificationImport(Importer):
 
 
 CERTIFICATION_IMPORT = CertificationImport()
-# The service API (peacecentre.imports.Importer documents each): upload keeps the file,
+# The service API (imports.services.Importer documents each): upload keeps the file,
 # preview reads only, apply writes every row or none (ValidationError "stale", "has_errors",
 # "applied", "not_yours"), refused_rows gives the rows in error back.
 certification_import_upload = CERTIFICATION_IMPORT.upload

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from courses.models import Certification, CertificationSequence
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 REVOKE_PERMISSION = "courses.revoke_certification"
 SEQUENCE_DIGITS = 4

@@ -37,11 +37,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.models import User
+from accounts.roles import Role
 from courses.models import Attendance, Cohort, CohortStatusChange, Course, Enrolment
 from courses.selectors.cohorts import cohort_code_next, cohort_version
 from courses.services.enrolment import WITHDRAWABLE, enrolments_withdraw_all, waitlist_promote
-from peacecentre.models import User
-from peacecentre.roles import Role
 
 Status = Cohort.Status
 

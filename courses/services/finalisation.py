@@ -50,7 +50,7 @@ from courses.services.certifications import certification_numbers_take
 from courses.services.enrolment import enrolment_withdraw, nomination_decline
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 FINALISE_PERMISSION = "courses.finalise_cohort"
 REOPEN_PERMISSION = "courses.reopen_cohort"

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
+from common.formatting import number_plain
 from courses.models import AssessmentComponent, AssessmentResult, Cohort, Enrolment
 from courses.services.records import (
     Cell,
@@ -30,8 +32,6 @@ from courses.services.records import (
     trainees_seated,
     trainees_unknown_refuse,
 )
-from peacecentre.formatting import number_plain
-from peacecentre.models import User
 
 RESULTS_PERMISSION = "courses.change_assessmentresult"
 

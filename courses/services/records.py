@@ -5,7 +5,7 @@ Both writes follow the same rules:
 Both follow the same rules:
 - Only while the cohort is in progress, by a user who holds the permission
   (courses.change_attendance / courses.change_assessmentresult) and may open the cohort
-  (peacecentre.roles.cohorts_for): the cohort's instructors and administrators.
+  (courses.scope.cohorts_for): the cohort's instructors and administrators.
 - The caller passes what the user submitted and what the page showed (`seen`). A cell the
   user left as it was shown is not written. A cell the user changed whose stored value is no
   longer what the page showed was changed by someone else meanwhile: nothing at all is saved
@@ -32,10 +32,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from common.formatting import number_plain
 from courses.models import AssessmentComponent, Attendance, Cohort, Enrolment
-from peacecentre.formatting import number_plain
-from peacecentre.models import User
-from peacecentre.roles import cohorts_for
+from courses.scope import cohorts_for
 
 Cell = tuple[int, int]  # (enrolment id, component id)
 

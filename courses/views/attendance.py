@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import role_required
+from common.forms import form_add_service_error
 from courses.forms.attendance import AttendanceDayForm
 from courses.models import Attendance, Cohort
 from courses.selectors.attendance import AttendanceRegister, attendance_register
@@ -36,8 +38,6 @@ from courses.services.attendance import (
 )
 from courses.services.records import StaleCells, date_short, page_lock
 from courses.views.cohorts import COHORT_READERS
-from peacecentre.forms import form_add_service_error
-from peacecentre.roles import role_required
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role, has_role, role_required
+from common.forms import form_add_service_error
 from courses.forms.catalogue import (
     BaseComponentFormSet,
     CourseFilterForm,
@@ -20,6 +22,7 @@ from courses.forms.catalogue import (
     component_formset,
 )
 from courses.models import Course
+from courses.scope import cohorts_for
 from courses.selectors import catalogue as selectors
 from courses.services.catalogue import (
     ComponentData,
@@ -28,8 +31,6 @@ from courses.services.catalogue import (
     course_update,
     course_version_check,
 )
-from peacecentre.forms import form_add_service_error
-from peacecentre.roles import Role, cohorts_for, has_role, role_required
 
 READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR, Role.COMMANDER)
 EDITORS = (Role.REGISTRAR, Role.ADMINISTRATOR)

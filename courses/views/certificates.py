@@ -19,6 +19,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.roles import Role, role_required
 from courses.selectors.certifications import certifications_printable
 from courses.services.certificates import (
     CERTIFICATE_LANGUAGES,
@@ -26,7 +27,6 @@ from courses.services.certificates import (
     certificate_pdf,
     certificate_verify_url,
 )
-from peacecentre.roles import Role, role_required
 
 CERTIFICATE_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER, Role.INSTRUCTOR)
 

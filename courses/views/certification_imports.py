@@ -1,4 +1,4 @@
-"""The historical certifications import's pages: the pipeline's (peacecentre/views_import.py)
+"""The historical certifications import's pages: the pipeline's (imports/views.py)
 with this import's service, templates, wording and example row."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from courses.services.certification_imports import (
     NUMBER_LIMIT,
     valid_until_for,
 )
-from peacecentre.models import ImportFile
-from peacecentre.views_import import ImportPages
+from imports.models import ImportFile
+from imports.views import ImportPages
 
 EXAMPLE_ISSUED_ON = dt.date(2019, 3, 31)
 

@@ -19,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.roles import Role, role_required
+from common.forms import form_add_service_error
 from courses.forms.certifications import CertificationFilterForm, CertificationReasonForm
 from courses.models import Certification
+from courses.scope import can_open_cohort
 from courses.selectors import certifications as selectors
 from courses.services import certifications as services
-from peacecentre.forms import form_add_service_error
-from peacecentre.reports.builders.offers import report_offer
-from peacecentre.reports.models import ReportKindCode
-from peacecentre.roles import Role, can_open_cohort, role_required
+from reports.builders.offers import report_offer
+from reports.models import ReportKindCode
 
 PAGE_SIZE = 50
 READERS = tuple(Role)

@@ -4,7 +4,7 @@ and its roster exports.
 
 On the cohort page registrars and administrators see every cohort and manage its
 enrolments; an instructor sees the cohorts they teach, read-only (another cohort answers
-404), and their trainees in it, not the nominations (peacecentre.roles.enrolments_for);
+404), and their trainees in it, not the nominations (courses.scope.enrolments_for);
 commanders get 403.
 """
 
@@ -27,6 +27,9 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import Role, has_role, role_required, sees_everything
+from common.forms import form_add_service_error
+from common.spreadsheets import csv_response, xlsx_response
 from courses.forms.cohorts import (
     CohortFilterForm,
     CohortForm,
@@ -35,6 +38,7 @@ from courses.forms.cohorts import (
     CohortTransitionForm,
 )
 from courses.models import Cohort
+from courses.scope import cohorts_for
 from courses.selectors.certifications import with_status_history
 from courses.selectors.cohorts import (
     ROSTER_COLUMNS,
@@ -54,11 +58,8 @@ from courses.services.cohorts import (
     cohort_update,
 )
 from courses.views.enrolment import pop_refused
-from peacecentre.forms import form_add_service_error
-from peacecentre.reports.builders.offers import report_offer
-from peacecentre.reports.models import ReportKindCode
-from peacecentre.roles import Role, cohorts_for, has_role, role_required, sees_everything
-from peacecentre.spreadsheets import csv_response, xlsx_response
+from reports.builders.offers import report_offer
+from reports.models import ReportKindCode
 
 COHORT_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
 EDITORS = (Role.REGISTRAR, Role.ADMINISTRATOR)

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import Role, role_required
+from common.forms import form_add_service_error
+from common.spreadsheets import read_table
 from courses.forms.enrolment import (
     EnrolApplyForm,
     FileEnrolForm,
@@ -33,9 +36,6 @@ from courses.selectors.enrolment import (
     enrolments_visible,
 )
 from courses.services import enrolment as services
-from peacecentre.forms import form_add_service_error
-from peacecentre.roles import Role, role_required
-from peacecentre.spreadsheets import read_table
 
 MANAGERS = (Role.REGISTRAR, Role.ADMINISTRATOR)
 TEMPLATES = {

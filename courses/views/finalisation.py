@@ -16,12 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import Role, role_required
+from common.forms import form_add_service_error
 from courses.forms.certifications import CohortFinaliseForm, CohortReopenForm
 from courses.models import Cohort
+from courses.scope import cohorts_for, enrolment_statuses_for
 from courses.selectors.certifications import with_status_history
 from courses.services import finalisation as services
-from peacecentre.forms import form_add_service_error
-from peacecentre.roles import Role, cohorts_for, enrolment_statuses_for, role_required
 
 FINALISERS = (Role.INSTRUCTOR, Role.ADMINISTRATOR)
 REOPENERS = (Role.REGISTRAR, Role.ADMINISTRATOR)
@@ -73,7 +74,7 @@ def cohort_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         return _to_cohort(cohort)
     check = services.finalisation_check(cohort=cohort)
     # Those still waiting are named as far as the user sees them (an instructor sees no
-    # nominations, peacecentre.roles.enrolment_statuses_for); the others are counted.
+    # nominations, courses.scope.enrolment_statuses_for); the others are counted.
     statuses = enrolment_statuses_for(request.user)
     pending_named = [e for e in check.pending if e.status in statuses]
     return render(

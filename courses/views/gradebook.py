@@ -22,16 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.roles import Role, has_role, role_required, sees_everything
+from common.forms import form_add_service_error
 from courses.forms.gradebook import GradebookForm
 from courses.models import Cohort
+from courses.scope import can_open_cohort
 from courses.selectors import gradebook as selectors
 from courses.selectors.cohorts import cohorts_visible
 from courses.selectors.standings import cohort_standings
 from courses.services.gradebook import RESULTS_PERMISSION, results_record
 from courses.services.records import StaleCells, page_lock
 from courses.views.cohorts import COHORT_READERS
-from peacecentre.forms import form_add_service_error
-from peacecentre.roles import Role, can_open_cohort, has_role, role_required, sees_everything
 
 RESULT_READERS = (*COHORT_READERS, Role.COMMANDER)
 

@@ -39,12 +39,21 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "treebeard",
-    "peacecentre",
+    # The base: imports no domain app (docs/architecture.md).
+    "common",
+    "common.outbox",
+    "accounts",  # label "peacecentre": the user model's label since its first release
+    "imports",
+    # The domain: personnel <- courses <- readiness.
     "personnel",
     "courses",
-    "peacecentre.reports",
-    "peacecentre.notifications",
-    "peacecentre.outbox",
+    # Features that read the domain.
+    "dashboard",
+    "reports",
+    "notifications",
+    "audit",
+    # Running the installation: the health check, backups.
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -55,23 +64,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "peacecentre.middleware.UserLanguageMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the messages: a task the broker refused becomes a "saved, will start" message.
-    "peacecentre.outbox.middleware.OutboxNoticeMiddleware",
+    "common.outbox.middleware.OutboxNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Refuses sign-ins from an address with too many failures (SIGNIN_ADDRESS_RATE).
-    "peacecentre.security.SignInAddressThrottleMiddleware",
+    "accounts.security.SignInAddressThrottleMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 # The admin's history pages show past versions but do not revert to one: a revert would write
-# a service's fields (a status, a revocation) past the service (peacecentre/service_owned.py).
+# a service's fields (a status, a revocation) past the service (common/service_owned.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "peacecentre.urls"
@@ -88,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "peacecentre.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -123,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
-# Uploads: spreadsheets up to peacecentre.spreadsheets.MAX_UPLOAD_BYTES (5 MB; nginx allows
+# Uploads: spreadsheets up to common.spreadsheets.MAX_UPLOAD_BYTES (5 MB; nginx allows
 # 6 MB: deploy/nginx) are checked by the import forms, which name the limit. Form fields: the
 # gradebook posts one per trainee and component (a 300-trainee cohort with 8 components is
 # 2,400), past Django's default of 1,000, which would answer 400 and lose what was typed.
@@ -146,9 +155,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "peacecentre.security.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
-# And per address, whatever the user name (peacecentre/security.py): after SIGNIN_ADDRESS_RATE
+# And per address, whatever the user name (accounts/security.py): after SIGNIN_ADDRESS_RATE
 # failed sign-ins from one address ("20/15m": 20 in a quarter of an hour), every sign-in from
 # it answers 429 until the quarter ends. It stops one address trying a few passwords on many
 # user names, which the lock above never sees. Only failures count: an office of hundreds
@@ -160,7 +169,7 @@ SIGNIN_ADDRESS_RATE = env.str("SIGNIN_ADDRESS_RATE", default="20/15m")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["peacecentre.formats"]
+FORMAT_MODULE_PATH = ["common.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the sign-in page remembers the choice for a year
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
@@ -208,7 +217,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Report tasks acknowledge late (peacecentre/reports/tasks.py): Redis hands a message not
+    # Report tasks acknowledge late (reports/tasks.py): Redis hands a message not
     # yet acknowledged to another worker after visibility_timeout, so it must exceed the
     # longest task (CELERY_TASK_TIME_LIMIT, 30 min) and the longest retry countdown (the
     # commander digest's, 30 min). A report whose worker died is queued again within minutes
@@ -225,7 +234,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# The task outbox (peacecentre/outbox) and its relay (manage.py outbox_relay): how often the
+# The task outbox (common/outbox) and its relay (manage.py outbox_relay): how often the
 # relay looks for pending tasks, and its backoff while the broker refuses them.
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=1.0)
 OUTBOX_BACKOFF_MAX_SECONDS = env.float("OUTBOX_BACKOFF_MAX_SECONDS", default=60.0)
@@ -278,7 +287,7 @@ RATELIMIT_IP_META_KEY = (
     else None
 )
 # The sign-in throttles count the same address (REMOTE_ADDR unless the proxy is trusted).
-AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY or "peacecentre.security.remote_addr"
+AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY or "accounts.security.remote_addr"
 
 # Content-Security-Policy (django-csp): every script and style sheet comes from this site's
 # static files, and no inline script runs (page scripts live in static/js and read their

@@ -1,7 +1,10 @@
 """Local development: DEBUG on, an insecure key, localhost only. Used by `make run`."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
+
+# Developer tooling (demo data, scale data, benchmarks): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")

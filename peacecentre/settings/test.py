@@ -8,7 +8,10 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, env
+from .base import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, env
+
+# Developer tooling (demo data, scale data, benchmarks): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"

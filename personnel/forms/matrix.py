@@ -1,5 +1,5 @@
 """Filters of the readiness matrix and the gender balance: they check input and hold the
-crispy layout, nothing else. The unit choices follow the user's scope (peacecentre.roles), so
+crispy layout, nothing else. The unit choices follow the user's scope (accounts.roles), so
 a unit outside it is an invalid choice, whatever the URL says."""
 
 from __future__ import annotations

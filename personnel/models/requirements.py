@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peacecentre.audit.history import ChangeOnlyHistoricalRecords
+from common.history import ChangeOnlyHistoricalRecords
 
 from .choices import Category, GenderCategory, Language, in_choices
 

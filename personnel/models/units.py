@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from peacecentre.audit.history import ChangeOnlyHistoricalRecords
+from common.history import ChangeOnlyHistoricalRecords
 
 
 class UnitKind(models.TextChoices):
@@ -20,7 +20,7 @@ class Unit(MP_Node):
     """A unit in the tree: the centre, battalions, companies, police units.
 
     Materialised path (django-treebeard): a subtree is one `path__startswith` query, which is
-    how a commander's scope is read everywhere (peacecentre/roles.py).
+    how a commander's scope is read everywhere (personnel/scope.py).
     """
 
     Kind = UnitKind

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peacecentre.formatting import number_plain, percent_plain
-from peacecentre.roles import people_for
+from common.formatting import number_plain, percent_plain
 from personnel.deployability import deployability
 from personnel.models import (
     Deployment,
@@ -31,9 +30,10 @@ from personnel.models import (
     RequirementProfile,
     Unit,
 )
+from personnel.scope import people_for
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 STATUS_LABELS = {
     "met": _("target met"),

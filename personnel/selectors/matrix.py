@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peacecentre.roles import people_for, personal_records_for
 from personnel.deployability import (
     PERSON_FACTS,
     Check,
@@ -32,9 +31,10 @@ from personnel.deployability import (
     profile_requirements,
 )
 from personnel.models import Category, Gender, Person, RequirementProfile, Unit
+from personnel.scope import people_for, personal_records_for
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 # Readiness filter values. "Ready" counts people who are ready with something lapsing soon
 # too, as the engine and ReadinessSnapshot do; "lapsing" picks those out.

@@ -3,7 +3,7 @@ contingent's roster, and the people returning soon.
 
 Missions and contingents are not personal: every role that sees personnel pages sees them
 all. Rosters and the counts of people are: a commander's hold only the people of their unit
-subtree (peacecentre/roles.py). Each read is a fixed number of queries, however many rows
+subtree (personnel/scope.py). Each read is a fixed number of queries, however many rows
 (tests/personnel/test_missions_pages.py asserts it).
 """
 
@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from peacecentre.roles import people_for, sees_everything
+from accounts.roles import sees_everything
 from personnel.models import Contingent, Deployment, Gender, Mission
+from personnel.scope import people_for
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 RETURNING_WITHIN_DAYS = 60
 # Tours that count towards a contingent's strength: every one but a cancelled plan.

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from courses.models import AssessmentResult, Certification, Enrolment
-from peacecentre.roles import people_for, personal_records_for, units_for
 from personnel.models import (
     Deployment,
     DrivingLicence,
@@ -30,9 +29,10 @@ from personnel.models import (
     WeaponsQualification,
     validity_on,
 )
+from personnel.scope import people_for, personal_records_for, units_for
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 
 def _describe_language(record: LanguageProficiency) -> str:
@@ -162,7 +162,7 @@ class QualificationGroup:
 @dataclass(frozen=True)
 class PersonalRecords:
     """What only those who may read a person's personal records see of them
-    (peacecentre.roles.personal_records_for)."""
+    (personnel.scope.personal_records_for)."""
 
     date_of_birth: dt.date
     age: int
@@ -200,7 +200,7 @@ def _newest_first(model: type[QualificationRecord]) -> QuerySet:
 
 def person_profile_queryset(*, user: User) -> QuerySet[Person]:
     """People `user` may see, unit and rank joined, each marked `shows_personal_records`:
-    whether `user` may read their personal records (peacecentre.roles.personal_records_for)."""
+    whether `user` may read their personal records (personnel.scope.personal_records_for)."""
     return (
         people_for(user)
         .select_related("unit", "rank")

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from peacecentre.roles import Role, has_role, sees_everything, units_for
+from accounts.roles import Role, has_role, sees_everything
 from personnel.deployability import (
     PERSON_FACTS,
     Requirement,
@@ -42,9 +42,10 @@ from personnel.models import (
     Unit,
     UnitReadinessAssessment,
 )
+from personnel.scope import units_for
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 # Active people above which a unit's page reads today's nightly snapshot (shares and gaps)
 # instead of running the engine. Measured on PostgreSQL with 10,000 people and five profiles

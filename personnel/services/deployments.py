@@ -24,13 +24,13 @@ from django.db import IntegrityError, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from peacecentre.roles import people_for
 from personnel.deployability import deployability
 from personnel.models import Contingent, Deployment, Mission, Person, RequirementProfile
 from personnel.models.dates import period_end
+from personnel.scope import people_for
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 PLAN_PERMISSION = "personnel.add_deployment"
 OVERRIDE_PERMISSION = "personnel.override_deployment_readiness"

@@ -1,6 +1,6 @@
 """Importing people into the register from a CSV or XLSX file: the people import's columns,
 row checks and writes (PeopleImport); upload, preview and apply are the pipeline's
-(peacecentre.imports.Importer). The preview says what applying the kept file would do to the
+(imports.services.Importer). The preview says what applying the kept file would do to the
 register as it is now: each row new, updated (field: old -> new), unchanged or in error (row,
 column, reason).
 
@@ -11,7 +11,7 @@ defaults to KZ. A rank is read by personnel/ranks.py (code, or English, Russian 
 resolved by the row's category). A civilian has no rank: a rank given for one is left out with a
 warning, and when a row makes a person civilian the rank in the register is cleared. Values are
 stored as text as written, a leading = + - @ included (exports escape them:
-peacecentre/spreadsheets.py).
+common/spreadsheets.py).
 
 Speed (5,000 rows in seconds, `make bench`): a fixed number of queries whatever the row count:
 people by service number in chunks, every rank and unit once; rows are checked in Python and
@@ -34,7 +34,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
-from peacecentre.imports import (
+from accounts.models import User
+from common.spreadsheets import Row, Table
+from imports.models import ImportFile
+from imports.services import (
     LOOKUP_CHUNK,
     Importer,
     ImportPreview,
@@ -42,8 +45,6 @@ from peacecentre.imports import (
     not_a_date,
     parse_date,
 )
-from peacecentre.models import ImportFile, User
-from peacecentre.spreadsheets import Row, Table
 from personnel.models import Category, Gender, Person, Rank, Unit
 from personnel.ranks import RankIndex
 
@@ -196,7 +197,7 @@ class PeopleImport(Importer):
 
 
 PEOPLE_IMPORT = PeopleImport()
-# The service API (peacecentre.imports.Importer documents each): upload keeps the file,
+# The service API (imports.services.Importer documents each): upload keeps the file,
 # preview reads only, apply writes every row or none (ValidationError "stale", "has_errors",
 # "applied", "not_yours"), refused_rows gives the rows in error back.
 people_import_upload = PEOPLE_IMPORT.upload

@@ -1,11 +1,11 @@
-"""The people import's pages: the pipeline's (peacecentre/views_import.py) with this import's
+"""The people import's pages: the pipeline's (imports/views.py) with this import's
 service, templates and wording."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peacecentre.models import ImportFile
-from peacecentre.views_import import ImportPages
+from imports.models import ImportFile
+from imports.views import ImportPages
 from personnel.services.imports import DEFAULT_NATIONALITY, PEOPLE_IMPORT, PEOPLE_REQUIRED
 
 

@@ -18,19 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from peacecentre.reports.builders.offers import report_offer
-from peacecentre.reports.models import ReportKindCode
-from peacecentre.roles import Role, has_role, role_required, units_for
-from peacecentre.spreadsheets import csv_response, xlsx_response
+from accounts.roles import Role, has_role, role_required
+from common.spreadsheets import csv_response, xlsx_response
 from personnel.forms.matrix import (
     GenderFilterForm,
     MatrixFilterForm,
     TourWindow,
 )
 from personnel.models import Person
+from personnel.scope import units_for
 from personnel.selectors import gender as gender_selectors
 from personnel.selectors import matrix as selectors
 from personnel.views.register import SortColumn
+from reports.builders.offers import report_offer
+from reports.models import ReportKindCode
 
 PAGE_SIZE = 50
 READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)

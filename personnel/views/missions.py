@@ -18,15 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from peacecentre.forms import form_add_service_error
-from peacecentre.reports.builders.offers import report_offer
-from peacecentre.reports.models import ReportKindCode
-from peacecentre.roles import Role, people_for, role_required, sees_everything
+from accounts.roles import Role, role_required, sees_everything
+from common.forms import form_add_service_error
 from personnel.forms.deployments import DeploymentPlanForm
 from personnel.models import Contingent, Mission
 from personnel.models.dates import period_end
+from personnel.scope import people_for
 from personnel.selectors import missions as selectors
 from personnel.services import deployments as services
+from reports.builders.offers import report_offer
+from reports.models import ReportKindCode
 
 READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)
 

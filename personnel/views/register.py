@@ -25,11 +25,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from peacecentre.forms import form_add_service_error
-from peacecentre.roles import Role, has_role, people_for, role_required, sees_everything
+from accounts.roles import Role, has_role, role_required, sees_everything
+from common.forms import form_add_service_error
 from personnel.filters import PersonFilter
 from personnel.forms.register import PersonForm, RegisterForm, qualification_form_class
 from personnel.models import Person, QualificationRecord
+from personnel.scope import people_for
 from personnel.selectors import register as selectors
 from personnel.services import people as services
 

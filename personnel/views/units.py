@@ -15,8 +15,8 @@ from django.shortcuts import render
 from django.utils import formats
 from django.views.decorators.http import require_GET
 
-from peacecentre.formatting import percent_plain
-from peacecentre.roles import Role, role_required
+from accounts.roles import Role, role_required
+from common.formatting import percent_plain
 from personnel.models import Unit
 from personnel.selectors import units as selectors
 

@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
 from courses.grading import course_days
 from courses.models import (
     AssessmentComponent,
@@ -19,7 +20,6 @@ from courses.models import (
     Course,
     Enrolment,
 )
-from peacecentre.models import User
 from personnel.models import Person
 from tests import factories
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from courses.grading import course_days
 from courses.models import AssessmentComponent, AssessmentResult, Attendance, Cohort, Enrolment
-from peacecentre.models import User
-from peacecentre.roles import Role
 from tests import factories
 
 D = Decimal

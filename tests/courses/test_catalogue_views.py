@@ -9,9 +9,9 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import AssessmentComponent, AssessmentResult, Cohort, Course
 from courses.selectors.catalogue import course_version
-from peacecentre.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

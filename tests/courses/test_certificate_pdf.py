@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accounts.roles import Role
 from courses.models import Certification, Cohort, Course, Enrolment
 from courses.services.certificates import (
     certificate_html,
@@ -23,7 +24,6 @@ from courses.services.certificates import (
     certificate_verify_url,
     static_fetcher,
 )
-from peacecentre.roles import Role
 from tests import factories
 from tests.conftest import require
 

@@ -8,13 +8,13 @@ PostgreSQL only (SQLite serialises every write transaction anyway).
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.roles import Role
 from courses.models import Certification
 from courses.services.certification_imports import (
     certification_import_apply,
     certification_import_preview,
 )
-from peacecentre.models import ImportFile
-from peacecentre.roles import Role
+from imports.models import ImportFile
 from tests import factories, services
 from tests.conftest import require
 from tests.courses.certification_import_support import cert_row, certs_csv, upload

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import Role
 from courses.models import Certification
 from courses.services import certification_imports as imports
 from courses.services.certification_imports import (
@@ -19,9 +20,8 @@ from courses.services.certification_imports import (
     certification_import_apply,
     certification_import_preview,
 )
-from peacecentre.imports import RowError
-from peacecentre.models import ImportFile
-from peacecentre.roles import Role
+from imports.models import ImportFile
+from imports.services import RowError
 from personnel.services.imports import people_import_upload
 from tests import factories
 from tests.courses.certification_import_support import (

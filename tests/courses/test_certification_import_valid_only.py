@@ -1,5 +1,5 @@
 """Applying the valid rows of a certification history file only (the shared pipeline,
-peacecentre/imports.py): all or nothing stays the default; the rows in error are left out and
+imports/services.py): all or nothing stays the default; the rows in error are left out and
 downloadable as the file had them plus the reason, to correct and upload again; the supersede
 chain links the rows applied and leaves what was recorded intact."""
 
@@ -11,12 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.roles import Role
 from courses.models import Certification
 from courses.services.certification_imports import (
     certification_import_apply,
     certification_import_refused_rows,
 )
-from peacecentre.roles import Role
 from tests import factories
 from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import (

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.roles import Role
+from common.spreadsheets import read_table
 from courses.models import Certification
 from courses.services.certification_imports import (
     CERTIFICATION_COLUMNS,
@@ -18,9 +20,7 @@ from courses.services.certification_imports import (
     CERTIFICATION_REQUIRED,
     certification_import_preview,
 )
-from peacecentre.models import ImportFile
-from peacecentre.roles import Role
-from peacecentre.spreadsheets import read_table
+from imports.models import ImportFile
 from tests import factories
 from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import cert_row, certs_csv, recorded, upload

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import (
     Certification,
     CertificationSequence,
@@ -22,7 +23,6 @@ from courses.services.certifications import (
     certification_revoke,
 )
 from courses.services.finalisation import cohort_finalise, cohort_reopen
-from peacecentre.roles import Role
 from tests import factories
 from tests.courses.finalisation_support import (
     attend,

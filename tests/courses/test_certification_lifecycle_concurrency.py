@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import Certification, CertificationSequence, Cohort
 from courses.services.certifications import certification_reissue
 from courses.services.finalisation import cohort_finalise
-from peacecentre.roles import Role
 from tests import factories, services
 from tests.conftest import require
 from tests.courses.finalisation_support import finalisable, make_course

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.roles import Role
 from courses.models import Cohort, Enrolment
-from peacecentre.roles import Role
 from tests import factories
 from tests.courses.enrolment_support import make_cohort, make_people, positions, seat, waitlist
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from accounts.roles import Role
 from courses.models import Attendance, Cohort, Enrolment
 from courses.selectors.cohorts import cohort_code_next, cohort_version
 from courses.services.cohorts import (
@@ -15,7 +16,6 @@ from courses.services.cohorts import (
     cohort_transitions_offered,
     cohort_update,
 )
-from peacecentre.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

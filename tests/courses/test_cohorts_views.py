@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import Cohort, Enrolment
 from courses.selectors.cohorts import cohort_version
-from peacecentre.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

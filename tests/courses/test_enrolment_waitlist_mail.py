@@ -124,7 +124,7 @@ def test_a_withdrawal_during_a_broker_outage_mails_once_the_broker_is_back(
 ):
     """The promotion is saved and its mail waits in the task outbox; the relay hands it to
     the broker once it answers, and the worker mails the trainee once."""
-    from peacecentre.outbox.models import OutboxTask
+    from common.outbox.models import OutboxTask
 
     cohort = make_cohort(capacity=1)
     (seated,) = seat(cohort, make_people(1))

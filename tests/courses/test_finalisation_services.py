@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import Certification, Cohort, Enrolment
 from courses.services.finalisation import cohort_finalise, finalisation_check
-from peacecentre.roles import Role
 from tests import factories
 from tests.courses.enrolment_support import waitlist
 from tests.courses.finalisation_support import (

@@ -6,10 +6,10 @@ from django.contrib.auth.context_processors import PermWrapper
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.roles import Role
 from courses.models import Certification, Cohort, Enrolment
 from courses.selectors.certifications import with_status_history
 from courses.services.finalisation import cohort_finalise, cohort_reopen
-from peacecentre.roles import Role
 from tests import factories
 from tests.courses.finalisation_support import (
     attend,

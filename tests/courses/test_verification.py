@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import Certification
-from peacecentre.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django_celery_beat.models import PeriodicTask
 
-from peacecentre.spreadsheets import MAX_UPLOAD_BYTES
+from common.spreadsheets import MAX_UPLOAD_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
 
-from peacecentre.models import User
+from accounts.models import User
 from personnel.models import Deployment, Mission, RequirementProfile, Unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from peacecentre.demo.reference import DEMO_PASSWORD
-from peacecentre.models import User
-from peacecentre.roles import people_for
+from accounts.models import User
+from devtools.demo.reference import DEMO_PASSWORD
 from personnel.deployability import deployability
 from personnel.models import Deployment, Mission, RequirementProfile
 from personnel.models.dates import period_end
+from personnel.scope import people_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

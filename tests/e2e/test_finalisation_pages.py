@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from tests import factories
 from tests.courses.finalisation_support import attend, make_course, make_running_cohort, score
 from tests.courses.finalisation_support import seated as seated_in

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from courses.models import AssessmentComponent, AssessmentResult, Cohort
-from peacecentre.roles import Role
 from tests import factories
 from tests.courses import finalisation_support as fin
 from tests.courses.gradebook_support import (

@@ -12,9 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from accounts.models import User
 from courses.grading import course_days
 from courses.models import AssessmentComponent, Certification, Cohort, Enrolment
-from peacecentre.models import User
 from tests import factories
 from tests.e2e.conftest import SCREENSHOTS
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "peacekeeper-2026"  # the demo users' (peacecentre/demo/reference.py)
+PASSWORD = "peacekeeper-2026"  # the demo users' (devtools/demo/reference.py)
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from peacecentre.notifications.models import Reminder
+from notifications.models import Reminder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "peacekeeper-2026"  # the demo users' (peacecentre/demo/reference.py)
+PASSWORD = "peacekeeper-2026"  # the demo users' (devtools/demo/reference.py)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.reports.models import ReportRequest
+from common.outbox.models import OutboxTask
 from personnel.models import RequirementProfile, Unit
+from reports.models import ReportRequest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

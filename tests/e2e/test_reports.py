@@ -12,13 +12,13 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from peacecentre.reports.models import ReportRequest
-from peacecentre.reports.services import PROGRESS_DELAY_ENV
 from personnel.models import RequirementProfile, Unit
+from reports.models import ReportRequest
+from reports.services import PROGRESS_DELAY_ENV
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "peacekeeper-2026"  # the demo users' (peacecentre/demo/reference.py)
+PASSWORD = "peacekeeper-2026"  # the demo users' (devtools/demo/reference.py)
 STATES = {"Ready": "ready", "Ready, lapsing soon": "lapsing", "Not ready": "not_ready"}
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from peacecentre.demo import DEMO_PASSWORD, seed_demo
-from peacecentre.demo.readiness import seed_readiness_snapshots
+from devtools.demo import DEMO_PASSWORD, seed_demo
+from devtools.demo.readiness import seed_readiness_snapshots
 from personnel.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)

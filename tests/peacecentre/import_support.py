@@ -1,4 +1,4 @@
-"""The builder every import's tests share (peacecentre/imports.py runs every import): files made
+"""The builder every import's tests share (imports/services.py runs every import): files made
 from rows, CSV or XLSX, and the import driven through its service or through its pages."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from peacecentre.imports import Importer
-from peacecentre.models import ImportFile
-from peacecentre.views_import import ImportPages
+from imports.models import ImportFile
+from imports.services import Importer
+from imports.views import ImportPages
 
 
 def read_csv(content: bytes) -> list[list[str]]:

@@ -19,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from courses.models import (
     AssessmentComponent,
     AssessmentResult,
@@ -29,11 +31,8 @@ from courses.models import (
     Enrolment,
 )
 from courses.services.certification_imports import certification_import_upload
-from peacecentre.models import ImportFile, User
-from peacecentre.notifications.models import Reminder
-from peacecentre.reports.models import ReportKindCode, ReportRequest
-from peacecentre.reports.services import report_build, report_request
-from peacecentre.roles import Role
+from imports.models import ImportFile
+from notifications.models import Reminder
 from personnel.models import (
     Contingent,
     Deployment,
@@ -44,6 +43,8 @@ from personnel.models import (
     Unit,
 )
 from personnel.services.imports import people_import_upload
+from reports.models import ReportKindCode, ReportRequest
+from reports.services import report_build, report_request
 from tests import factories
 from tests.personnel.deployment_support import ContingentFactory, DeploymentFactory
 

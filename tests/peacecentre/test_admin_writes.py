@@ -1,7 +1,7 @@
 """Every write through the services, in the administration site too.
 
 - The walk: every ModelAdmin in admin.site, its add and change page rendered for a real
-  object, fails on a field peacecentre/service_owned.py gives a service that the page still
+  object, fails on a field common/service_owned.py gives a service that the page still
   lets one edit (in the main form or an inline, as a form field and as a control in the HTML),
   and on a registered model missing from the declaration.
 - The actions call the services, with their effects (a revocation with its reason and history,
@@ -27,6 +27,9 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 from django_celery_results.models import GroupResult, TaskResult
 
+from accounts.roles import Role
+from common.outbox.models import OutboxTask
+from common.service_owned import SERVICE_OWNED, owned_field_names, service_owned
 from courses.admin import CertificationAdmin
 from courses.models import (
     Certification,
@@ -35,11 +38,7 @@ from courses.models import (
     CohortStatusChange,
     Enrolment,
 )
-from peacecentre.notifications.models import ReminderDigest
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.reports.models import CommanderDigest
-from peacecentre.roles import Role
-from peacecentre.service_owned import SERVICE_OWNED, owned_field_names, service_owned
+from notifications.models import ReminderDigest
 from personnel.models import (
     Deployment,
     DrivingLicence,
@@ -50,6 +49,7 @@ from personnel.models import (
     WeaponsQualification,
 )
 from personnel.models.readiness import AssessmentAreaResult
+from reports.models import CommanderDigest
 from tests import factories
 from tests.peacecentre.permission_matrix_support import build_world
 from tests.personnel.deployment_support import DeploymentFactory

@@ -24,9 +24,9 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from peacecentre import backups
-from peacecentre.models import ImportFile
-from peacecentre.reports.models import ReportRequest
+from imports.models import ImportFile
+from operations import backups
+from reports.models import ReportRequest
 from tests import factories, services
 from tests.conftest import require
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from operations.tasks import health_ping
 from peacecentre.celery import app
-from peacecentre.tasks import health_ping
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

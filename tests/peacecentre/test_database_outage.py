@@ -17,7 +17,7 @@ from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from peacecentre.views import DATABASE_RETRY_SECONDS, server_error
+from common.views import DATABASE_RETRY_SECONDS, server_error
 from tests import factories
 
 

@@ -4,7 +4,7 @@ everything else above the form; with `fields`, only an error naming one of them 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from peacecentre.forms import form_add_service_error
+from common.forms import form_add_service_error
 
 
 class ReasonForm(forms.Form):

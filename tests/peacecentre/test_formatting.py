@@ -1,4 +1,4 @@
-"""peacecentre.formatting and its template filters write numbers exactly as the code they
+"""common.formatting and its template filters write numbers exactly as the code they
 replace did (floatformat, f-strings, number_format), in every language the project speaks."""
 
 from decimal import Decimal
@@ -9,7 +9,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import number_format
 
-from peacecentre.formatting import (
+from common.formatting import (
     number,
     number_grouped,
     number_plain,

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from django_celery_results.models import TaskResult
 
-from peacecentre.health import HEARTBEAT_TASK
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.reports.models import ReportRequest
+from common.outbox.models import OutboxTask
+from operations.health import HEARTBEAT_TASK
+from reports.models import ReportRequest
 from tests import services
 from tests.conftest import require
 

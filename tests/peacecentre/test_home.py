@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import Role
 from courses.models import Enrolment
-from peacecentre.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

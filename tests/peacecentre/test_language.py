@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from tests import factories
 
 CHOOSE = "/accounts/language/"

@@ -7,11 +7,11 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import timezone
 
+from common.mail import mail_subject_line, mail_subject_render
 from courses.services.enrolment import enrolment_promotion_notify
-from peacecentre.mail import mail_subject_line, mail_subject_render
-from peacecentre.notifications.services import digests_send, sweep_lapsing
-from peacecentre.reports import digests
+from notifications.services import digests_send, sweep_lapsing
 from personnel.models import Unit
+from reports import digests
 from tests import factories
 from tests.peacecentre.notifications.support import ON, days, person
 from tests.peacecentre.reports.support import build_world

@@ -27,7 +27,7 @@ No page left out
 The conventions, per family (what each view does; the module docstrings of the views say so)
     - Anonymous: 302 to the sign-in page (LoginRequiredMiddleware), except the public pages:
       login, verify, verify_certificate, language_choose (POST only) and health.
-    - A role the page is not for: 403 (peacecentre.roles.role_required), before any lookup.
+    - A role the page is not for: 403 (accounts.roles.role_required), before any lookup.
     - A role the page is for, asking for an object outside its scope: 404, so ids reveal
       nothing: people (person page, readiness), cohorts (page, rosters, register, gradebook,
       finalise), enrolment results, certifications and their PDF, units, imports (only the
@@ -64,7 +64,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from peacecentre.reports.models import ReportKindCode
+from reports.models import ReportKindCode
 from tests.peacecentre import permission_matrix_support as support
 from tests.peacecentre.permission_matrix_support import (
     ADMINISTRATOR,

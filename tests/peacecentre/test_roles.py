@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from peacecentre import roles
-from peacecentre.roles import Role
+from accounts import roles
+from accounts.roles import Role
+from courses import scope as course_scope
+from personnel import scope
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -80,51 +82,51 @@ def tree():
 def test_commander_sees_their_unit_and_every_unit_under_it(tree, commander):
     tree["battalion"].commander = commander
     tree["battalion"].save()
-    assert set(roles.units_for(commander).values_list("code", flat=True)) == {
+    assert set(scope.units_for(commander).values_list("code", flat=True)) == {
         "KAZBAT",
         "KAZBAT-1",
         "KAZBAT-2",
     }
-    seen = set(roles.people_for(commander).values_list("unit__code", flat=True))
+    seen = set(scope.people_for(commander).values_list("unit__code", flat=True))
     assert seen == {"KAZBAT", "KAZBAT-1", "KAZBAT-2"}
-    assert roles.can_see_person(commander, tree["people"]["KAZBAT-2"])
-    assert not roles.can_see_person(commander, tree["people"]["POLICE"])
-    assert not roles.can_see_person(commander, tree["people"]["HQ"])
+    assert scope.can_see_person(commander, tree["people"]["KAZBAT-2"])
+    assert not scope.can_see_person(commander, tree["people"]["POLICE"])
+    assert not scope.can_see_person(commander, tree["people"]["HQ"])
 
 
 def test_commander_of_two_units_sees_both_subtrees(tree, commander):
     for key in ("company_1", "police"):
         tree[key].commander = commander
         tree[key].save()
-    assert set(roles.units_for(commander).values_list("code", flat=True)) == {"KAZBAT-1", "POLICE"}
+    assert set(scope.units_for(commander).values_list("code", flat=True)) == {"KAZBAT-1", "POLICE"}
 
 
 def test_commander_of_a_sibling_with_a_shared_prefix_is_not_leaked(tree, commander):
     """Paths are fixed-width steps, so KAZBAT-1's path is not a prefix of KAZBAT-2's."""
     tree["company_1"].commander = commander
     tree["company_1"].save()
-    assert set(roles.units_for(commander).values_list("code", flat=True)) == {"KAZBAT-1"}
+    assert set(scope.units_for(commander).values_list("code", flat=True)) == {"KAZBAT-1"}
 
 
 def test_commander_without_a_unit_sees_nobody(tree, commander):
-    assert not roles.units_for(commander).exists()
-    assert not roles.people_for(commander).exists()
+    assert not scope.units_for(commander).exists()
+    assert not scope.people_for(commander).exists()
 
 
 def test_commanding_a_unit_without_the_role_gives_no_scope(tree):
     user = factories.UserFactory()
     tree["battalion"].commander = user
     tree["battalion"].save()
-    assert not roles.units_for(user).exists()
+    assert not scope.units_for(user).exists()
 
 
 def test_instructor_sees_only_the_cohorts_they_teach(instructor):
     other = factories.UserFactory(roles=[Role.INSTRUCTOR])
     mine = factories.CohortFactory(instructors=[instructor])
     theirs = factories.CohortFactory(instructors=[other])
-    assert list(roles.cohorts_for(instructor)) == [mine]
-    assert roles.can_open_cohort(instructor, mine)
-    assert not roles.can_open_cohort(instructor, theirs)
+    assert list(course_scope.cohorts_for(instructor)) == [mine]
+    assert course_scope.can_open_cohort(instructor, mine)
+    assert not course_scope.can_open_cohort(instructor, theirs)
 
 
 def test_instructor_sees_the_trainees_of_their_cohorts_only(instructor):
@@ -132,16 +134,16 @@ def test_instructor_sees_the_trainees_of_their_cohorts_only(instructor):
     theirs = factories.CohortFactory()
     trainee = factories.EnrolmentFactory(cohort=mine).person
     stranger = factories.EnrolmentFactory(cohort=theirs).person
-    assert roles.can_see_person(instructor, trainee)
-    assert not roles.can_see_person(instructor, stranger)
+    assert scope.can_see_person(instructor, trainee)
+    assert not scope.can_see_person(instructor, stranger)
 
 
 def test_registrar_and_administrator_see_everything(tree, registrar, administrator):
     cohort = factories.CohortFactory()
     for user in (registrar, administrator):
-        assert roles.people_for(user).count() == 5
-        assert roles.units_for(user).count() == 5
-        assert roles.can_open_cohort(user, cohort)
+        assert scope.people_for(user).count() == 5
+        assert scope.units_for(user).count() == 5
+        assert course_scope.can_open_cohort(user, cohort)
 
 
 def test_superuser_counts_as_administrator():
@@ -153,8 +155,8 @@ def test_a_user_without_a_role_sees_nothing(tree):
     user = factories.UserFactory()
     factories.CohortFactory(instructors=[user])
     assert roles.roles_of(user) == set()
-    assert not roles.people_for(user).exists()
-    assert not roles.cohorts_for(user).exists()
+    assert not scope.people_for(user).exists()
+    assert not course_scope.cohorts_for(user).exists()
 
 
 def test_commander_and_instructor_together_see_both_scopes(tree):
@@ -163,5 +165,5 @@ def test_commander_and_instructor_together_see_both_scopes(tree):
     tree["police"].save()
     cohort = factories.CohortFactory(instructors=[user])
     trainee = factories.EnrolmentFactory(cohort=cohort).person
-    seen = set(roles.people_for(user))
+    seen = set(scope.people_for(user))
     assert seen == {tree["people"]["POLICE"], trainee}

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,9 +8,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role, roles_of
 from courses.models import Certification, Cohort, Course, Enrolment
-from peacecentre.models import User
-from peacecentre.roles import Role, cohorts_for, people_for, roles_of
+from courses.scope import cohorts_for
 from personnel.models import (
     Contingent,
     Deployment,
@@ -20,6 +21,7 @@ from personnel.models import (
     Person,
     RequirementProfile,
 )
+from personnel.scope import people_for
 
 pytestmark = pytest.mark.django_db
 

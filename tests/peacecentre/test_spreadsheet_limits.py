@@ -31,7 +31,7 @@ import django
 django.setup()
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from peacecentre.spreadsheets import read_table
+from common.spreadsheets import read_table
 for path, required in json.loads(sys.argv[2]):
     with open(path, "rb") as stored:
         content = stored.read()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.services.certification_imports import CERTIFICATION_REQUIRED
-from peacecentre.models import ImportFile
+from imports.models import ImportFile
 from personnel.models import Person
 from personnel.services.imports import PEOPLE_REQUIRED
 from tests.courses.enrolment_support import make_cohort

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from peacecentre import spreadsheets
+from common import spreadsheets
 from tests.peacecentre import hostile_spreadsheets as hostile
 
 REQUIRED = ["service_number", "last_name"]
@@ -265,7 +265,7 @@ def test_formula_cells_are_counted_in_the_columns_read(columns, message):
 
 
 def test_the_streamed_report_workbook_quotes_formula_like_headers_and_cells():
-    from peacecentre.reports.kinds.readiness_matrix import xlsx_bytes
+    from reports.kinds.readiness_matrix import xlsx_bytes
 
     content = xlsx_bytes([("Readiness", ["Name", "@Medical"], [["=1+2", "met"], ["Abenov", 5]])])
     sheet = load_workbook(io.BytesIO(content)).active

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.models import Deployment
 from personnel.services.deployments import NotReady, deployment_plan
 from tests import factories

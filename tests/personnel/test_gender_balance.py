@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.models import Category, Deployment, GenderCategory, GenderTarget
 from tests import factories
 from tests.personnel.matrix_support import (

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from peacecentre import spreadsheets
-from peacecentre.demo.reference import seed_ranks
-from peacecentre.models import ImportFile
-from peacecentre.roles import Role
+from accounts.roles import Role
+from common import spreadsheets
+from devtools.demo.reference import seed_ranks
+from imports.models import ImportFile
 from personnel.models import Category, Person
 from personnel.services import imports
 from personnel.services.imports import (

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from peacecentre.models import ImportFile
+from imports.models import ImportFile
 from personnel.models import Person
 from personnel.services.imports import (
     people_import_apply,

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from peacecentre.models import ImportFile
-from peacecentre.roles import Role
-from peacecentre.spreadsheets import read_table
+from accounts.roles import Role
+from common.spreadsheets import read_table
+from imports.models import ImportFile
 from personnel.models import Person
 from personnel.services.imports import (
     PEOPLE_COLUMNS,

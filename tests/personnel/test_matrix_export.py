@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from tests import factories
 from tests.personnel.matrix_support import (
     contingent_profile,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.models import Category, Gender, Person
 from tests import factories
 from tests.personnel.matrix_support import (

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from tests import factories
 from tests.personnel.matrix_support import (
     contingent_profile,

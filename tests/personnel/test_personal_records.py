@@ -1,8 +1,8 @@
 """Personal records (date of birth, e-mail, phone, passport, medical clearance and the other
 documents, deployments, readiness) are for registrars, administrators and the person's
-commanders (peacecentre.roles.personal_records_for). An instructor sees their trainees' name,
+commanders (personnel.scope.personal_records_for). An instructor sees their trainees' name,
 rank, unit, service number and training record, on every page where they appear, and nothing
-of the people merely nominated to their cohorts (peacecentre.roles.enrolments_for)."""
+of the people merely nominated to their cohorts (courses.scope.enrolments_for)."""
 
 import datetime as dt
 import io
@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from openpyxl import load_workbook
 
+from accounts.roles import Role
+from courses import scope as course_scope
 from courses.models import AssessmentComponent, Cohort, Enrolment
-from peacecentre import roles
-from peacecentre.roles import Role
+from personnel import scope
 from personnel.models import MedicalClearance
 from tests import factories
 from tests.personnel.test_register_person import DeploymentFactory
@@ -123,7 +124,7 @@ def text_of(response) -> str:
 
 
 def test_the_statuses_of_trainees_are_enrolment_statuses_less_the_nominations():
-    assert set(roles.TRAINEE_STATUSES) == set(Enrolment.Status.values) - {
+    assert set(course_scope.TRAINEE_STATUSES) == set(Enrolment.Status.values) - {
         Enrolment.Status.NOMINATED,
         Enrolment.Status.DECLINED,
     }
@@ -134,11 +135,11 @@ def test_who_may_read_personal_records(world, instructor, commander, registrar, 
     other_commander = factories.UserFactory(roles=[Role.COMMANDER])
     factories.UnitFactory(code="MIA", commander=other_commander)
     for user in (registrar, administrator, commander):
-        assert roles.personal_records_for(user).filter(pk=trainee.pk).exists(), user
+        assert scope.personal_records_for(user).filter(pk=trainee.pk).exists(), user
     for user in (instructor, other_commander, factories.UserFactory()):
-        assert not roles.personal_records_for(user).exists(), user
+        assert not scope.personal_records_for(user).exists(), user
     # The instructor still sees the trainee, not the nominee nor the declined.
-    assert set(roles.people_for(instructor)) == {trainee}
+    assert set(scope.people_for(instructor)) == {trainee}
 
 
 def test_an_instructor_who_commands_the_unit_reads_them_as_its_commander(world, instructor):
@@ -148,7 +149,7 @@ def test_an_instructor_who_commands_the_unit_reads_them_as_its_commander(world, 
         commander=instructor
     )
     instructor = type(instructor).objects.get(pk=instructor.pk)
-    assert roles.personal_records_for(instructor).filter(pk=world["trainee"].pk).exists()
+    assert scope.personal_records_for(instructor).filter(pk=world["trainee"].pk).exists()
 
 
 # --- what each sees -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.utils import translation
 
-from peacecentre.demo.reference import seed_ranks
+from devtools.demo.reference import seed_ranks
 from personnel.models import Rank
 from personnel.ranks import RankIndex, rank_key
 from tests import factories

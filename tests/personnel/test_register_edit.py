@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.models import Category, Person
 from personnel.services import people as services
 from tests import factories

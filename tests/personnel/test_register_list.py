@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.models import Category, Gender
 from tests import factories
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import Enrolment
-from peacecentre.roles import Role
 from personnel import models as personnel
 from tests import factories
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel import models as personnel
 from personnel.services import people as services
 from tests import factories

@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from courses.models import CertificationType
-from peacecentre.demo import reference
+from devtools.demo import reference
 from personnel.models import GenderCategory, RequirementProfile
 from personnel.requirement_profiles import REQUIREMENT_PROFILES, requirement_profiles_seed
 from tests import factories

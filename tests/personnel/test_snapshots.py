@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from devtools.demo.readiness import seed_readiness_snapshots
 from peacecentre.celery import app
-from peacecentre.demo.readiness import seed_readiness_snapshots
 from personnel.models import ReadinessSnapshot
 from personnel.services.snapshots import readiness_snapshots_take
 from personnel.tasks import take_readiness_snapshots

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.models import (
     AssessmentAreaResult,
     ReadinessSnapshot,

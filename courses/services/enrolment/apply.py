@@ -26,7 +26,7 @@ from courses.services.enrolment.waitlist import waitlist_serve
 from personnel.models import Person
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 
 @transaction.atomic

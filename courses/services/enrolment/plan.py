@@ -26,7 +26,7 @@ from courses.services.enrolment.rules import (
 from personnel.models import Person
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 
 class Outcome(StrEnum):

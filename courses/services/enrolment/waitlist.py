@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
+from common.mail import mail_subject_render
 from courses.models import Cohort, Enrolment
 from courses.services.enrolment.rules import (
     ENROLLING_STATUSES,
@@ -23,10 +24,9 @@ from courses.services.enrolment.rules import (
     ensure_enrolling,
     seat_counts,
 )
-from peacecentre.mail import mail_subject_render
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 
 def _waitlist_reorder(ordered: list[Enrolment], *, by: User | None, reason: str) -> None:
@@ -87,7 +87,7 @@ def waitlist_serve(cohort: Cohort, *, by: User | None) -> list[Enrolment]:
             default_user=by,
             default_change_reason="promoted from the waitlist",
         )
-        from peacecentre.outbox.services import task_enqueue
+        from common.outbox.services import task_enqueue
 
         for enrolment in promoted:
             # Recorded with the promotion: a broker down now delays the mail, never loses it.

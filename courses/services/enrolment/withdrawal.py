@@ -21,7 +21,7 @@ from courses.services.enrolment.rules import (
 from courses.services.enrolment.waitlist import waitlist_serve
 
 if TYPE_CHECKING:
-    from peacecentre.models import User
+    from accounts.models import User
 
 
 @transaction.atomic

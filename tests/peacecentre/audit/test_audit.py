@@ -1,4 +1,4 @@
-"""The audit trail (peacecentre/audit/): each sensitive change, made through the app's own
+"""The audit trail (audit/): each sensitive change, made through the app's own
 path (a service, an admin form), is listed with who, when and old -> new in words; only
 administrators read it; the page's queries do not grow with its rows."""
 
@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import Role
+from audit.selectors import audit_page
 from courses.services.certifications import certification_reissue, certification_revoke
 from courses.services.gradebook import results_record
-from peacecentre.audit.selectors import audit_page
-from peacecentre.roles import Role
 from personnel.models import RequirementProfile, Unit
 from personnel.services.deployments import deployment_plan
 from tests import factories

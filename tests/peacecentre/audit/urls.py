@@ -6,4 +6,4 @@ from django.urls import include, path
 from peacecentre.urls import urlpatterns as site
 
 wired = any(getattr(pattern, "namespace", None) == "audit" for pattern in site)
-urlpatterns = [*site] if wired else [*site, path("audit/", include("peacecentre.audit.urls"))]
+urlpatterns = [*site] if wired else [*site, path("audit/", include("audit.urls"))]

@@ -3,7 +3,7 @@ reminders recorded, as plain tuples easy to compare."""
 
 import datetime as dt
 
-from peacecentre.notifications.models import Reminder
+from notifications.models import Reminder
 from tests import factories
 
 ON = dt.date(2026, 11, 23)

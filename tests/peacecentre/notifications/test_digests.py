@@ -10,10 +10,10 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import translation
 
-from peacecentre.notifications import wording
-from peacecentre.notifications.models import Reminder, ReminderDigest
-from peacecentre.notifications.services import digest_send, digests_send, sweep_lapsing
-from peacecentre.roles import Role
+from accounts.roles import Role
+from notifications import wording
+from notifications.models import Reminder, ReminderDigest
+from notifications.services import digest_send, digests_send, sweep_lapsing
 from tests import factories
 from tests.peacecentre.notifications import mail_backends
 from tests.peacecentre.notifications.support import ON, commanded_unit, days, person

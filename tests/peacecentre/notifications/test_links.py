@@ -11,17 +11,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from courses.models import Cohort, Enrolment
-from peacecentre.notifications.models import Reminder
-from peacecentre.notifications.selectors import reminder_links
-from peacecentre.notifications.services import (
+from notifications.models import Reminder
+from notifications.selectors import reminder_links
+from notifications.services import (
     sweep_cohorts_starting,
     sweep_lapsing,
     sweep_recognition_lapsing,
     sweep_results_missing,
 )
-from peacecentre.notifications.services.digests import digest_groups
-from peacecentre.roles import Role
+from notifications.services.digests import digest_groups
 from tests import factories
 from tests.peacecentre.notifications.test_pages import render_home_include
 

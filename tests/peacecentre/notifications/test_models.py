@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import Certification
-from peacecentre.notifications.models import Reminder, ReminderDigest
+from notifications.models import Reminder, ReminderDigest
 from tests.peacecentre.notifications.support import ON
 
 pytestmark = pytest.mark.django_db

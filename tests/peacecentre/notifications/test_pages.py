@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from courses.models import Certification, Cohort, Course
-from peacecentre.notifications.models import Reminder, ReminderDigest
-from peacecentre.notifications.services import sweep_lapsing
+from notifications.models import Reminder, ReminderDigest
+from notifications.services import sweep_lapsing
 from personnel.models import Passport
 from tests import factories
 from tests.peacecentre.notifications.support import ON, commanded_unit, days, person
@@ -260,9 +260,7 @@ def test_beat_runs_the_sweeps_then_the_digests_in_almaty_and_the_migration_rever
     assert {str(t.crontab.timezone) for t in tasks.values()} == {"Asia/Almaty"}
     assert all(t.enabled for t in tasks.values())
 
-    migration = importlib.import_module(
-        "peacecentre.notifications.migrations.0002_reminder_schedules"
-    )
+    migration = importlib.import_module("notifications.migrations.0002_reminder_schedules")
     migration.remove(apps, None)
     assert not PeriodicTask.objects.filter(task__startswith="notifications.").exists()
     migration.create(apps, None)

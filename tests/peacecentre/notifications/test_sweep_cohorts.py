@@ -6,16 +6,16 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from accounts.roles import Role
 from courses.grading import course_days
 from courses.models import AssessmentComponent, AssessmentResult, Attendance, Cohort, Enrolment
-from peacecentre.notifications.models import Reminder
-from peacecentre.notifications.selectors import cohorts_missing_results
-from peacecentre.notifications.services import (
+from notifications.models import Reminder
+from notifications.selectors import cohorts_missing_results
+from notifications.services import (
     sweep_cohorts_starting,
     sweep_recognition_lapsing,
     sweep_results_missing,
 )
-from peacecentre.roles import Role
 from tests import factories
 from tests.peacecentre.notifications.support import ON, days, person, recorded
 

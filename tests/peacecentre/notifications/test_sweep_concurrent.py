@@ -8,8 +8,8 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from peacecentre.notifications.models import Reminder
-from peacecentre.notifications.services import sweep_lapsing
+from notifications.models import Reminder
+from notifications.services import sweep_lapsing
 from tests import services
 from tests.conftest import require
 from tests.peacecentre.notifications.support import ON

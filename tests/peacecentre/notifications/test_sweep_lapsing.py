@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from courses.models import Certification
-from peacecentre.notifications.models import Reminder
-from peacecentre.notifications.services import sweep_lapsing
-from peacecentre.notifications.services.sweeps import threshold_for
+from notifications.models import Reminder
+from notifications.services import sweep_lapsing
+from notifications.services.sweeps import threshold_for
 from personnel.models import (
     DrivingLicence,
     LanguageProficiency,

@@ -9,8 +9,8 @@ from celery.app import autoretry
 from django.core import mail
 from django.test import override_settings
 
-from peacecentre.notifications import tasks
-from peacecentre.notifications.models import Reminder, ReminderDigest
+from notifications import tasks
+from notifications.models import Reminder, ReminderDigest
 from tests import factories
 from tests.peacecentre.notifications import mail_backends
 from tests.peacecentre.notifications.support import ON, commanded_unit, days, person

@@ -23,9 +23,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from common.outbox.models import OutboxTask
 from peacecentre.celery import app
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.reports.models import ReportRequest
+from reports.models import ReportRequest
 from tests import services
 from tests.conftest import require
 from tests.peacecentre.reports.processes import kill, start_relay, start_worker, wait_for

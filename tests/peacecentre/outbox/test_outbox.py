@@ -12,10 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from common.outbox.models import OutboxTask
+from common.outbox.services import RelayRound, backoff, outbox_publish_due, task_enqueue
 from courses.models import Enrolment
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.outbox.services import RelayRound, backoff, outbox_publish_due, task_enqueue
-from peacecentre.reports.models import ReportRequest
+from reports.models import ReportRequest
 from tests import services
 from tests.conftest import require
 from tests.courses.enrolment_support import make_cohort, make_people, seat, waitlist

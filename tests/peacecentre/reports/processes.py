@@ -15,8 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from peacecentre.reports.models import ReportRequest
-from peacecentre.reports.services import PROGRESS_DELAY_ENV
+from reports.models import ReportRequest
+from reports.services import PROGRESS_DELAY_ENV
 
 ROOT = Path(__file__).resolve().parents[3]
 

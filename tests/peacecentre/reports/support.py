@@ -8,9 +8,9 @@ import io
 
 from openpyxl import load_workbook
 
-from peacecentre.reports.models import ReportRequest
-from peacecentre.reports.services import report_build, report_request
 from personnel.selectors import matrix as selectors
+from reports.models import ReportRequest
+from reports.services import report_build, report_request
 from tests.personnel.matrix_support import (
     build_tree,
     contingent_profile,

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from peacecentre.reports import services
-from peacecentre.reports.kinds.readiness_matrix import ReadinessMatrixReport
-from peacecentre.reports.models import ReportRequest
-from peacecentre.reports.tasks import build_report, remove_old_reports
+from reports import services
+from reports.kinds.readiness_matrix import ReadinessMatrixReport
+from reports.models import ReportRequest
+from reports.tasks import build_report, remove_old_reports
 from tests.peacecentre.reports.support import built, request_matrix, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_an_error_in_the_builder_fails_it_with_a_readable_message(report, monkey
         raise ZeroDivisionError("division by zero in row 7")
 
     monkeypatch.setattr(ReadinessMatrixReport, "build", broken)
-    with caplog.at_level(logging.ERROR, logger="peacecentre.reports.services"):
+    with caplog.at_level(logging.ERROR, logger="reports.services"):
         failed = built(report)
     assert failed.status == "failed"
     assert "unexpected error" in failed.error

@@ -10,10 +10,10 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.reports import digests, tasks
-from peacecentre.reports.models import CommanderDigest
-from peacecentre.roles import Role
+from accounts.roles import Role
+from common.outbox.models import OutboxTask
+from reports import digests, tasks
+from reports.models import CommanderDigest
 from tests import factories
 from tests.peacecentre.reports.flaky_mail import FlakyEmailBackend
 from tests.peacecentre.reports.support import command, page_rows, xlsx_rows

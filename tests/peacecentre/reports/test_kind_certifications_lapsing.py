@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from peacecentre.reports.kinds import kind_for
-from peacecentre.reports.models import ReportFormat, ReportKindCode, ReportRequest
-from peacecentre.spreadsheets import FORMULA_STARTS
+from common.spreadsheets import FORMULA_STARTS
+from reports.kinds import kind_for
+from reports.models import ReportFormat, ReportKindCode, ReportRequest
 from tests import factories
 from tests.personnel.matrix_support import build_tree
 

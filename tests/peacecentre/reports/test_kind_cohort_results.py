@@ -15,12 +15,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from common.spreadsheets import FORMULA_STARTS
 from courses.grading import course_days
 from courses.models import AssessmentComponent, Attendance, Cohort
 from courses.selectors.standings import cohort_standings
-from peacecentre.reports.kinds import kind_for
-from peacecentre.reports.models import ReportFormat, ReportKindCode, ReportRequest
-from peacecentre.spreadsheets import FORMULA_STARTS
+from reports.kinds import kind_for
+from reports.models import ReportFormat, ReportKindCode, ReportRequest
 from tests import factories
 from tests.courses.gradebook_support import (
     add_trainees,

@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from peacecentre.reports.kinds import kind_for
-from peacecentre.reports.kinds.contingent_readiness import contingent_readiness
-from peacecentre.reports.models import ReportFormat, ReportKindCode, ReportRequest
-from peacecentre.roles import Role
+from accounts.roles import Role
 from personnel.deployability import Verdict, deployability
 from personnel.models import Deployment, Unit, UnitReadinessAssessment
 from personnel.selectors.missions import contingent_page
+from reports.kinds import kind_for
+from reports.kinds.contingent_readiness import contingent_readiness
+from reports.models import ReportFormat, ReportKindCode, ReportRequest
 from tests import factories
 from tests.personnel.deployment_support import ContingentFactory, DeploymentFactory
 from tests.personnel.matrix_support import (

@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from peacecentre.reports.kinds import kind_for
-from peacecentre.reports.models import ReportFormat, ReportKindCode, ReportRequest
 from personnel.models import Deployment, GenderCategory, GenderTarget
+from reports.kinds import kind_for
+from reports.models import ReportFormat, ReportKindCode, ReportRequest
 from tests import factories
 from tests.personnel.matrix_support import (
     FEMALE,

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from peacecentre.reports.kinds import kind_for
-from peacecentre.reports.models import ReportRequest
-from peacecentre.roles import Role
+from accounts.roles import Role
+from reports.kinds import kind_for
+from reports.models import ReportRequest
 from tests import factories
 from tests.peacecentre.reports.support import (
     built,

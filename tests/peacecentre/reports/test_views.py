@@ -5,8 +5,8 @@ requester once their scope no longer covers it); a fixed number of queries."""
 import pytest
 from django.urls import reverse
 
-from peacecentre.reports.models import ReportRequest
-from peacecentre.roles import Role
+from accounts.roles import Role
+from reports.models import ReportRequest
 from tests import factories
 from tests.peacecentre.reports.support import (
     built,

@@ -8,9 +8,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from peacecentre.outbox.models import OutboxTask
-from peacecentre.reports.models import ReportRequest
-from peacecentre.reports.services import ReportHeartbeat, reports_requeue_stalled
+from common.outbox.models import OutboxTask
+from reports.models import ReportRequest
+from reports.services import ReportHeartbeat, reports_requeue_stalled
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 settings, on the test run's database (DATABASE_URL, given by the test) and media folder
 (PEACECENTRE_TEST_MEDIA_ROOT), with a Redis visibility timeout of a few seconds so that the
 message of a worker killed mid-task is handed to the next worker quickly (in production it
-must exceed the longest task: see peacecentre/reports/tasks.py)."""
+must exceed the longest task: see reports/tasks.py)."""
 
 import os
 from pathlib import Path

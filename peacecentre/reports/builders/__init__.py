@@ -1,2 +1,0 @@
-"""What the report kinds share: reading their parameters, writing tables (CSV, XLSX) and
-rendering PDFs. Each kind (peacecentre/reports/kinds/) decides what goes in."""
