@@ -57,16 +57,19 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                 "passport",
                 "drivinglicence",
                 "weaponsqualification",
-                "deployment",
-                "contingent",
             )
             for action in ("view", "add", "change")
         ),
+        "personnel.view_unit",
+        "personnel.view_rank",
         *(
-            f"personnel.view_{model}"
+            f"readiness.{action}_{model}"
+            for model in ("deployment", "contingent")
+            for action in ("view", "add", "change")
+        ),
+        *(
+            f"readiness.view_{model}"
             for model in (
-                "unit",
-                "rank",
                 "mission",
                 "requirementprofile",
                 "unitreadinessassessment",
@@ -115,14 +118,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "personnel.view_passport",
         "personnel.view_drivinglicence",
         "personnel.view_weaponsqualification",
-        "personnel.view_requirementprofile",
-        "personnel.view_mission",
-        "personnel.view_contingent",
-        "personnel.view_deployment",
-        "personnel.add_deployment",  # for the people of their subtree (the service checks)
-        "personnel.view_unitreadinessassessment",
-        "personnel.view_assessmentarearesult",
-        "personnel.view_gendertarget",
+        "readiness.view_requirementprofile",
+        "readiness.view_mission",
+        "readiness.view_contingent",
+        "readiness.view_deployment",
+        "readiness.add_deployment",  # for the people of their subtree (the service checks)
+        "readiness.view_unitreadinessassessment",
+        "readiness.view_assessmentarearesult",
+        "readiness.view_gendertarget",
         "personnel.view_readiness",
         "courses.view_course",
         "courses.view_certification",

@@ -30,8 +30,9 @@ from simple_history import utils as history_utils
 from accounts.models import User
 from accounts.roles import Role
 from courses.models import AssessmentComponent, AssessmentResult, Certification, Enrolment
-from personnel.models import Contingent, Deployment, RequirementProfile, Unit
+from personnel.models import Unit
 from personnel.models.choices import Category
+from readiness.models import Contingent, Deployment, RequirementProfile
 
 PAGE_SIZE = 50
 
@@ -144,7 +145,7 @@ KINDS: dict[str, AuditedKind] = {
             model=Unit,
             naming_fields=(),
             name=lambda row, related: f"{row.code} {row.name}",
-            url=lambda row: reverse("personnel:unit_readiness", args=[row.id]),
+            url=lambda row: reverse("readiness:unit_readiness", args=[row.id]),
             hidden=frozenset({"path"}),
         ),
     )

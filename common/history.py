@@ -7,6 +7,9 @@ alone. Here a "changed" row is written only when a tracked field or many-to-many
 from the last row, so the audit shows one row per real change. Adding a user to a group from
 the group's side (`group.user_set.add(user)`) is recorded on the user too (simple-history
 would otherwise look for a history on Group).
+
+A `table_name` names the history table, and the history tables of the many-to-many fields
+follow it (`<table_name>_<field>`): a model moved to another app keeps all its history tables.
 """
 
 from simple_history import utils
@@ -14,6 +17,14 @@ from simple_history.models import HistoricalRecords
 
 
 class ChangeOnlyHistoricalRecords(HistoricalRecords):
+    def get_meta_options_m2m(self, through_model):
+        options = super().get_meta_options_m2m(through_model)
+        if self.table_name:
+            owner = through_model._meta.auto_created  # the model whose field it is
+            field = through_model.__name__.removeprefix(f"{owner.__name__}_")
+            options["db_table"] = f"{self.table_name}_{field}"
+        return options
+
     def create_historical_record(self, instance, history_type, using=None):
         if history_type == "~" and not self._differs_from_last(instance):
             return

@@ -78,19 +78,19 @@ SERVICE_OWNED: dict[str, Owned] = {
     "personnel.passport": ADMIN_EDITS,
     "personnel.drivinglicence": ADMIN_EDITS,
     "personnel.weaponsqualification": ADMIN_EDITS,
-    "personnel.requirementprofile": ADMIN_EDITS,
-    "personnel.mission": ADMIN_EDITS,
-    "personnel.contingent": ADMIN_EDITS,
-    "personnel.unitreadinessassessment": ADMIN_EDITS,
-    "personnel.assessmentarearesult": ADMIN_EDITS,
-    "personnel.gendertarget": ADMIN_EDITS,
+    "readiness.requirementprofile": ADMIN_EDITS,
+    "readiness.mission": ADMIN_EDITS,
+    "readiness.contingent": ADMIN_EDITS,
+    "readiness.unitreadinessassessment": ADMIN_EDITS,
+    "readiness.assessmentarearesult": ADMIN_EDITS,
+    "readiness.gendertarget": ADMIN_EDITS,
     # Taken each night by beat (readiness_snapshots_take).
-    "personnel.readinesssnapshot": WRITTEN_ELSEWHERE,
+    "readiness.readinesssnapshot": WRITTEN_ELSEWHERE,
     # deployment_plan owns who, where, in which role, when and any readiness override: it
     # checks the overlap with other tours, the mission's dates and the person's readiness over
     # the whole tour. Planning is its page (the admin's "add" leads there); a tour's departure
     # and return (status, returned_on) have no other page, so they stay editable here.
-    "personnel.deployment": Owned(
+    "readiness.deployment": Owned(
         fields=(
             "person",
             "mission",

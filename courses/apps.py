@@ -8,7 +8,11 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from personnel.scope import register_people_visibility
+        from personnel.selectors.register import register_profile_section
 
+        from .profile import CERTIFICATIONS, ENROLMENTS
         from .scope import instructor_trainees
 
         register_people_visibility("instructor trainees", instructor_trainees)
+        register_profile_section(ENROLMENTS)
+        register_profile_section(CERTIFICATIONS)

@@ -14,8 +14,9 @@ from accounts.models import User
 from accounts.roles import Role, roles_of
 from courses.models import Certification, Cohort, Enrolment
 from operations.health import HEARTBEAT_MAX_AGE, last_heartbeat
-from personnel.models import Deployment, Gender, MedicalClearance, Passport, Person, Unit
+from personnel.models import Gender, MedicalClearance, Passport, Person, Unit
 from personnel.scope import commanded_units
+from readiness.models import Deployment
 
 
 @dataclass

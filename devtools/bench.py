@@ -402,8 +402,9 @@ def page_figures(client: Client, cases: list[tuple[str, str]], target: float) ->
 def deployability_engine() -> list[Figure]:
     """The engine over every person of the register for one profile: each requirement's
     verdict and reason for all of them."""
-    from personnel.deployability import deployability
-    from personnel.models import Person, RequirementProfile
+    from personnel.models import Person
+    from readiness.deployability import deployability
+    from readiness.models import RequirementProfile
 
     profile = RequirementProfile.objects.get(code="un-military-observer")
     people = Person.objects.all()
@@ -420,10 +421,11 @@ def deployability_engine() -> list[Figure]:
 def readiness_matrix_page() -> list[Figure]:
     """One 50-row page of the readiness matrix: the registrar over the whole register, and a
     commander over a 1,000-person battalion."""
-    from personnel.models import RequirementProfile, Unit
+    from personnel.models import Unit
+    from readiness.models import RequirementProfile
 
     profile = RequirementProfile.objects.get(code="contingent-member")
-    base = reverse("personnel:readiness_matrix")
+    base = reverse("readiness:readiness_matrix")
     battalion = Unit.objects.get(code="BN-01")
     cases = [
         ("readiness matrix, whole register, first page", f"{base}?profile={profile.pk}"),
@@ -441,7 +443,7 @@ def unit_readiness_page() -> list[Figure]:
     (counted live), a battalion and the whole ministry (above the live limit: from tonight's
     snapshot, as the page says)."""
     from personnel.models import Unit
-    from personnel.services.snapshots import readiness_snapshots_take
+    from readiness.services.snapshots import readiness_snapshots_take
 
     # What beat runs at 02:00; kept (it is today's snapshot), so the pages below read it.
     seconds = timed(readiness_snapshots_take)
@@ -449,7 +451,7 @@ def unit_readiness_page() -> list[Figure]:
     cases = [
         (
             f"unit readiness, {code}",
-            reverse("personnel:unit_readiness", args=[Unit.objects.get(code=code).pk]),
+            reverse("readiness:unit_readiness", args=[Unit.objects.get(code=code).pk]),
         )
         for code in ("BN-01-1", "BN-01", "MOD")
     ]

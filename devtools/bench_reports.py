@@ -26,7 +26,8 @@ def bench_readiness_xlsx(
     registrar: everyone) through the real service and builder. Returns name, seconds, target,
     detail (people, rows, file size, progress writes)."""
     from accounts.models import User
-    from personnel.models import Person, RequirementProfile
+    from personnel.models import Person
+    from readiness.models import RequirementProfile
     from reports.kinds import kind_for
     from reports.models import ReportRequest
     from reports.services import report_build, report_progress_writer

@@ -86,7 +86,7 @@ def _database() -> None:
 
 
 def _broker() -> None:
-    from peacecentre.celery import app
+    from celery import current_app as app
 
     # The broker the settings name now (the app's configuration was read at start-up).
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:

@@ -1,5 +1,5 @@
-"""peacecentre: the project package (settings, urls, the Celery app) and the cross-cutting app
-(users and roles, the home dashboard)."""
+"""peacecentre: the project package: settings, URLs, the Celery app and WSGI, nothing else.
+The apps and their layers: docs/architecture.md."""
 
 from .celery import app as celery_app
 

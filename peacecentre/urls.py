@@ -30,6 +30,7 @@ urlpatterns = [
     path("verify/", verification.verify_lookup, name="verify"),
     path("verify/<str:code>/", verification.verify_certificate, name="verify_certificate"),
     path("personnel/", include("personnel.urls")),
+    path("personnel/", include("readiness.urls")),
     path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
     path("reminders/", include("notifications.urls")),

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PersonnelConfig(AppConfig):
     name = "personnel"
-    verbose_name = _("Personnel and readiness")
+    verbose_name = _("Personnel")

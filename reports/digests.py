@@ -8,7 +8,7 @@ a failing mail server raises, and the task retries with backoff (reports/tasks.p
 The figures come from the readiness matrix selector run once per profile over each unit the
 commander commands (with the units under it), the same run that fills the attachment, so the
 mail and the file cannot disagree. They count as the unit readiness page does
-(personnel/selectors/units.py: ready = no requirement unmet, lapsing = ready with something
+(readiness/selectors/units.py: ready = no requirement unmet, lapsing = ready with something
 lapsing soon; the same Gap and the same number of gaps per profile), but always live, never
 from a nightly snapshot.
 """
@@ -29,8 +29,9 @@ from django.utils import timezone, translation
 from accounts.roles import Role
 from common.mail import mail_subject_render
 from common.spreadsheets import XLSX_CONTENT_TYPE
-from personnel.models import RequirementProfile, Unit
-from personnel.selectors.matrix import (
+from personnel.models import Unit
+from readiness.models import RequirementProfile
+from readiness.selectors.matrix import (
     DEFAULT_SORT,
     Matrix,
     RequirementTotal,
@@ -38,7 +39,7 @@ from personnel.selectors.matrix import (
     readiness_matrix,
     sort_rows,
 )
-from personnel.selectors.units import GAPS_PER_PROFILE, Gap, active_profiles
+from readiness.selectors.units import GAPS_PER_PROFILE, Gap, active_profiles
 
 from .kinds.readiness_matrix import top_units, xlsx_bytes
 from .models import CommanderDigest

@@ -5,6 +5,8 @@ them, and fails when CI=true: CI never passes with such a test skipped.
 """
 
 import os
+import tomllib
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,6 +15,13 @@ from accounts.roles import Role
 from tests import factories, services
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# The project's own packages (docs/architecture.md), for tests that read the sources.
+FIRST_PARTY_PACKAGES = tuple(
+    tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["tool"][
+        "importlinter"
+    ]["root_packages"]
+)
 
 
 def require(available: bool, reason: str) -> None:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from courses import models as courses
 from personnel import models as personnel
+from readiness import models as readiness
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -112,7 +113,7 @@ class PassportFactory(factory.django.DjangoModelFactory):
 
 class MissionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = personnel.Mission
+        model = readiness.Mission
         django_get_or_create = ("acronym",)
 
     acronym = "UNIFIL"
@@ -123,7 +124,7 @@ class MissionFactory(factory.django.DjangoModelFactory):
 
 class RequirementProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = personnel.RequirementProfile
+        model = readiness.RequirementProfile
         django_get_or_create = ("code",)
 
     # Not a seeded code (migration 0006 creates the five UN profiles): a new profile each time.

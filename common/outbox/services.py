@@ -68,7 +68,7 @@ def _skip_locked() -> dict:
 def _publish(row: OutboxTask) -> None:
     """Hand `row` to the broker that the settings name now, without kombu's own retries: a
     refusal comes back at once and the relay tries again later."""
-    from peacecentre.celery import app
+    from celery import current_app as app
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         # One try, no wait: kombu would otherwise retry for seconds while a page waits.

@@ -26,8 +26,6 @@ from courses.models import Certification
 from courses.scope import can_open_cohort
 from courses.selectors import certifications as selectors
 from courses.services import certifications as services
-from reports.builders.offers import report_offer
-from reports.models import ReportKindCode
 
 PAGE_SIZE = 50
 READERS = tuple(Role)
@@ -59,11 +57,7 @@ def certification_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "filtered": any(chosen.values()),
-            "report_offer": report_offer(
-                user=request.user,
-                kind=ReportKindCode.CERTIFICATIONS_LAPSING,
-                params={"course": chosen["course"].pk if chosen.get("course") else None},
-            ),
+            "report_course": chosen["course"].pk if chosen.get("course") else None,
         },
     )
 

@@ -58,8 +58,6 @@ from courses.services.cohorts import (
     cohort_update,
 )
 from courses.views.enrolment import pop_refused
-from reports.builders.offers import report_offer
-from reports.models import ReportKindCode
 
 COHORT_READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.INSTRUCTOR)
 EDITORS = (Role.REGISTRAR, Role.ADMINISTRATOR)
@@ -304,9 +302,6 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "refused": pop_refused(request, cohort=cohort),
             # Registrars and administrators change enrolments while the cohort takes them.
             "can_manage": sees_everything(request.user) and page.takes_enrolments,
-            "report_offer": report_offer(
-                user=request.user, kind=ReportKindCode.COHORT_RESULTS, params={"cohort": cohort.pk}
-            ),
         },
     )
 

@@ -30,7 +30,8 @@ from notifications.services import (
     sweep_recognition_lapsing,
     sweep_results_missing,
 )
-from personnel.models import Deployment, Person
+from personnel.models import Person
+from readiness.models import Deployment
 
 from . import deployments, people, readiness, reference, training
 from .context import DemoContext

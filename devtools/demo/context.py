@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from accounts.models import User
 from courses.models import CertificationType, Course
-from personnel.models import Mission, Person, Rank, RequirementProfile, Unit
+from personnel.models import Person, Rank, Unit
+from readiness.models import Mission, RequirementProfile
 
 
 @dataclass

@@ -7,14 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
-from personnel.models import (
-    AssessmentAreaResult,
-    Contingent,
-    Deployment,
-    Passport,
-    Person,
-    UnitReadinessAssessment,
-)
+from personnel.models import Passport, Person
+from readiness.models import AssessmentAreaResult, Contingent, Deployment, UnitReadinessAssessment
 
 from .context import DemoContext
 from .dates import add_months, at, tour_end

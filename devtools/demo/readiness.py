@@ -9,7 +9,7 @@ Deterministic: the same register and "demo today" give the same points.
 
 import datetime as dt
 
-from personnel.services.snapshots import readiness_snapshots_take
+from readiness.services.snapshots import readiness_snapshots_take
 
 WEEKS = 26
 

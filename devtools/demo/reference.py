@@ -14,16 +14,9 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from accounts.roles import Role
 from courses.models import AssessmentComponent, CertificationType, Course
-from personnel.models import (
-    Category,
-    GenderCategory,
-    GenderTarget,
-    Mission,
-    Rank,
-    RequirementProfile,
-    Unit,
-)
-from personnel.requirement_profiles import requirement_profiles_seed
+from personnel.models import Category, GenderCategory, Rank, Unit
+from readiness.models import GenderTarget, Mission, RequirementProfile
+from readiness.requirement_profiles import requirement_profiles_seed
 
 from .dates import add_months
 
@@ -518,7 +511,7 @@ def seed_missions() -> dict[str, Mission]:
 def seed_requirement_profiles(
     ranks: dict[str, Rank], types: dict[str, CertificationType]
 ) -> dict[str, RequirementProfile]:
-    """The five deployment roles (personnel.requirement_profiles, the data migration's own
+    """The five deployment roles (readiness.requirement_profiles, the data migration's own
     copy): created when absent, so an administrator's edits stay. `ranks` and `types` are
     already seeded; the profiles find theirs by code."""
     del ranks, types  # kept for the caller's signature; the shared seed looks rows up itself

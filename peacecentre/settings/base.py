@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # The domain: personnel <- courses <- readiness.
     "personnel",
     "courses",
+    "readiness",
     # Features that read the domain.
     "dashboard",
     "reports",

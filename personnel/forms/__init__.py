@@ -1,9 +1,6 @@
-"""Forms of the personnel pages, one module per page family: `register` (people and their
-qualification records), `deployments` (planning a tour), `matrix` (the readiness matrix's
-and the gender balance's filters); `widgets` holds what they share."""
+"""Forms of the personnel pages: `register` (people and their qualification records);
+`widgets` holds what they share with the pages above (readiness/forms/)."""
 
-from personnel.forms.deployments import DeploymentPlanForm
-from personnel.forms.matrix import GenderFilterForm, MatrixFilterForm
 from personnel.forms.register import (
     PersonForm,
     QualificationForm,
@@ -13,10 +10,7 @@ from personnel.forms.register import (
 from personnel.forms.widgets import FastSelect, RankSelect, unit_choices
 
 __all__ = [
-    "DeploymentPlanForm",
     "FastSelect",
-    "GenderFilterForm",
-    "MatrixFilterForm",
     "PersonForm",
     "QualificationForm",
     "RankSelect",

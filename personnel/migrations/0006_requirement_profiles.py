@@ -3,9 +3,9 @@ from django.db import migrations
 
 def seed_profiles(apps, schema_editor):
     # The shared data and function (also used by the demo): creates what is absent only.
-    from personnel.requirement_profiles import requirement_profiles_seed
+    from readiness.requirement_profiles import requirement_profiles_seed
 
-    requirement_profiles_seed(apps=apps)
+    requirement_profiles_seed(apps=apps, label="personnel")
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,6 @@
 
 from .choices import Category, Gender, GenderCategory, Language
 from .dates import Validity, validity_on
-from .missions import Contingent, Deployment, Mission
 from .people import Person, Rank
 from .qualifications import (
     DrivingLicence,
@@ -12,38 +11,21 @@ from .qualifications import (
     QualificationRecord,
     WeaponsQualification,
 )
-from .readiness import (
-    AssessmentAreaResult,
-    GenderTarget,
-    PCRSLevel,
-    ReadinessSnapshot,
-    UnitReadinessAssessment,
-)
-from .requirements import RequirementProfile
 from .units import Unit
 
 __all__ = [
-    "AssessmentAreaResult",
     "Category",
-    "Contingent",
-    "Deployment",
     "DrivingLicence",
     "Gender",
     "GenderCategory",
-    "GenderTarget",
     "Language",
     "LanguageProficiency",
     "MedicalClearance",
-    "Mission",
-    "PCRSLevel",
     "Passport",
     "Person",
     "QualificationRecord",
     "Rank",
-    "ReadinessSnapshot",
-    "RequirementProfile",
     "Unit",
-    "UnitReadinessAssessment",
     "Validity",
     "WeaponsQualification",
     "validity_on",

@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
-from courses.models import AssessmentResult, Certification, Enrolment
 from personnel.models import (
-    Deployment,
     DrivingLicence,
     LanguageProficiency,
     MedicalClearance,
@@ -141,9 +139,10 @@ def nationality_options(*, people: QuerySet[Person]) -> list[Country]:
 
 @dataclass(frozen=True)
 class DatedRow:
-    """A dated record (qualification or certification) and its state on the page's day."""
+    """A dated record (a qualification, or a certification: courses' section) and its state
+    on the page's day."""
 
-    record: QualificationRecord | Certification
+    record: QualificationRecord | Any
     state: str  # a Validity value
     days_left: int | None  # until it lapses, counted from the page's day; None: no end date
     kind: QualificationKind | None = None  # for a qualification record
@@ -169,7 +168,6 @@ class PersonalRecords:
     email: str
     phone: str
     qualifications: list[QualificationGroup]
-    deployments: list[Deployment]
 
 
 @dataclass(frozen=True)
@@ -180,14 +178,57 @@ class PersonProfile:
     today: dt.date
     unit_path: list[Unit]  # from the root down to the person's unit; empty without a unit
     personal: PersonalRecords | None  # None: the user may not read them
-    enrolments: list[Enrolment]  # each with .results prefetched, components joined
-    certifications: list[DatedRow]
+    sections: list[ShownSection]  # what the apps above add (PROFILE_SECTIONS), in order
 
 
-def _dated_row(record, *, today: dt.date, kind: QualificationKind | None = None) -> DatedRow:
-    if isinstance(record, Certification):
-        state = record.validity(on=today)  # revoked, or by its dates
-    else:
+@dataclass(frozen=True)
+class ProfileSection:
+    """A part of the person page that an app above this one supplies (courses: courses and
+    results, certifications; readiness: deployments), registered in its AppConfig.ready() so
+    that this app imports none of them.
+
+    `prefetches` are applied to the person with the page's own (a fixed number of queries);
+    `content(person, today)` is what `template` gets as `content` (with `profile` and
+    `person`); `actions_template`, if any, adds buttons beside the person's name. A
+    `personal` section is shown only to those who may read the person's personal records."""
+
+    name: str
+    order: int
+    template: str
+    prefetches: Callable[[], list[Prefetch]]
+    content: Callable[[Person, dt.date], Any]
+    personal: bool = False
+    actions_template: str = ""
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    section: ProfileSection
+    content: Any
+
+    @property
+    def template(self) -> str:
+        return self.section.template
+
+    @property
+    def actions_template(self) -> str:
+        return self.section.actions_template
+
+
+PROFILE_SECTIONS: dict[str, ProfileSection] = {}
+
+
+def register_profile_section(section: ProfileSection) -> None:
+    """Add `section` to the person page (registering a name again replaces it)."""
+    PROFILE_SECTIONS[section.name] = section
+
+
+def dated_row(
+    record, *, today: dt.date, kind: QualificationKind | None = None, state: str | None = None
+) -> DatedRow:
+    """`record`'s row on the page's day; `state` when the record knows better than its dates
+    (a revoked certification)."""
+    if state is None:
         state = validity_on(record.valid_until, on=today)
     days_left = (record.valid_until - today).days if record.valid_until else None
     return DatedRow(record=record, state=state, days_left=days_left, kind=kind)
@@ -210,41 +251,11 @@ def person_profile_queryset(*, user: User) -> QuerySet[Person]:
     )
 
 
-def _training_prefetches() -> list[Prefetch]:
-    return [
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.select_related("cohort__course")
-            .prefetch_related(
-                Prefetch(
-                    "results",
-                    queryset=AssessmentResult.objects.select_related("component").order_by(
-                        "component__order", "component__pk"
-                    ),
-                )
-            )
-            .order_by("-cohort__starts_on", "-pk"),
-        ),
-        Prefetch(
-            "certifications",
-            queryset=Certification.objects.select_related(
-                "certification_type", "course", "cohort"
-            ).order_by("-issued_on", "number"),
-        ),
-    ]
-
-
 def _personal_record_prefetches() -> list[Prefetch]:
     return [
         *(
             Prefetch(kind.related_name, queryset=_newest_first(kind.model))
             for kind in QUALIFICATION_KINDS
-        ),
-        Prefetch(
-            "deployments",
-            queryset=Deployment.objects.select_related("mission", "role", "contingent").order_by(
-                "-starts_on", "-pk"
-            ),
         ),
     ]
 
@@ -268,7 +279,15 @@ def person_profile(*, user: User, pk: int, today: dt.date) -> PersonProfile:
     scope: the caller answers 404 either way.
     """
     person = person_profile_queryset(user=user).get(pk=pk)
-    lookups = _training_prefetches()
+    sections = sorted(
+        (
+            section
+            for section in PROFILE_SECTIONS.values()
+            if person.shows_personal_records or not section.personal
+        ),
+        key=lambda section: section.order,
+    )
+    lookups = [lookup for section in sections for lookup in section.prefetches()]
     if person.shows_personal_records:
         lookups += _personal_record_prefetches()
     prefetch_related_objects([person], *lookups)
@@ -283,19 +302,20 @@ def person_profile(*, user: User, pk: int, today: dt.date) -> PersonProfile:
                 QualificationGroup(
                     kind=kind,
                     rows=[
-                        _dated_row(record, today=today, kind=kind)
+                        dated_row(record, today=today, kind=kind)
                         for record in getattr(person, kind.related_name).all()
                     ],
                 )
                 for kind in QUALIFICATION_KINDS
             ],
-            deployments=list(person.deployments.all()),
         )
     return PersonProfile(
         person=person,
         today=today,
         unit_path=unit_path(person.unit),
         personal=personal,
-        enrolments=list(person.enrolments.all()),
-        certifications=[_dated_row(c, today=today) for c in person.certifications.all()],
+        sections=[
+            ShownSection(section=section, content=section.content(person, today))
+            for section in sections
+        ],
     )

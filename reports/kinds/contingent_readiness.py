@@ -6,7 +6,7 @@ area of its latest assessment visit; when it was made and for whom.
 
 Who: registrars and administrators; a commander whose units (with those under them) hold the
 contingent's unit. The roster is the one the requester's contingent page shows
-(personnel.selectors.missions.contingent_page in their scope), so a commander's report holds
+(readiness.selectors.missions.contingent_page in their scope), so a commander's report holds
 their own people; a commander may download only the reports they asked for themselves, as
 someone else's may hold people outside their units.
 """
@@ -27,17 +27,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role, has_role, sees_everything
-from personnel.deployability import PersonReadiness, Verdict, deployability
-from personnel.models import (
+from personnel.scope import commanded_units
+from readiness.deployability import PersonReadiness, Verdict, deployability
+from readiness.models import (
     Contingent,
     Deployment,
     PCRSLevel,
     RequirementProfile,
     UnitReadinessAssessment,
 )
-from personnel.scope import commanded_units
-from personnel.selectors.missions import SERVING, ContingentPage, contingent_page
-from personnel.selectors.units import unit_assessments
+from readiness.selectors.missions import SERVING, ContingentPage, contingent_page
+from readiness.selectors.units import unit_assessments
 from reports.builders.parameters import (
     in_language,
     object_param,
@@ -204,7 +204,7 @@ class ContingentReadinessReport(ReportKind):
         ]
 
     def source_url(self, parameters: Mapping[str, Any]) -> str:
-        return reverse("personnel:contingent_detail", args=[parameters["contingent"]])
+        return reverse("readiness:contingent_detail", args=[parameters["contingent"]])
 
     def build(
         self, parameters: Mapping[str, Any], format: ReportFormat, progress: Progress

@@ -1,5 +1,5 @@
 """Gender balance (CSV and XLSX): the figures of the gender balance page
-(personnel.selectors.gender.gender_balance, read in the requester's scope and for the unit
+(readiness.selectors.gender.gender_balance, read in the requester's scope and for the unit
 the page was filtered on), per UN gender category: women, people and share among the people
 deployed now and among those ready to deploy, the UN target for the year, and the status.
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from personnel.models import Unit
-from personnel.selectors.gender import GenderBalance, gender_balance
+from readiness.selectors.gender import GenderBalance, gender_balance
 from reports.builders.parameters import (
     in_language,
     requester_parameters,
@@ -118,7 +118,7 @@ class GenderBalanceReport(ReportKind):
         return described
 
     def source_url(self, parameters: Mapping[str, Any]) -> str:
-        url = reverse("personnel:gender_balance")
+        url = reverse("readiness:gender_balance")
         if parameters.get("unit") is not None:
             url += "?" + urlencode({"unit": parameters["unit"]})
         return url

@@ -1,7 +1,7 @@
 """Report kind readiness_matrix: the readiness matrix page's rows as an XLSX workbook.
 
 The parameters are the matrix page's filters, cleaned by the page's own form
-(personnel/forms/matrix.py MatrixFilterForm, its unit choices limited to the user's scope), and
+(readiness/forms/matrix.py MatrixFilterForm, its unit choices limited to the user's scope), and
 the file is built with the page's selectors (`readiness_matrix`, `matrix_export_rows`) for the
 requester's scope, so the file and the page agree row for row.
 
@@ -29,11 +29,12 @@ from openpyxl.styles import Font
 
 from accounts.roles import Role, has_role, sees_everything
 from common.spreadsheets import FORMULA_STARTS, XLSX_CONTENT_TYPE, text_cell
-from personnel.forms.matrix import MatrixFilterForm
-from personnel.models import Category, Gender, RequirementProfile, Unit
+from personnel.models import Category, Gender, Unit
 from personnel.models.dates import period_end
 from personnel.scope import units_for
-from personnel.selectors import matrix as selectors
+from readiness.forms.matrix import MatrixFilterForm
+from readiness.models import RequirementProfile
+from readiness.selectors import matrix as selectors
 from reports.models import ReportFormat, ReportKindCode
 
 from .base import BuiltReport, Progress, ReportKind, register
@@ -152,7 +153,7 @@ class ReadinessMatrixReport(ReportKind):
             for name in (*FILTERS, "sort")
             if parameters.get(name) not in (None, "")
         }
-        return reverse("personnel:readiness_matrix") + (f"?{urlencode(query)}" if query else "")
+        return reverse("readiness:readiness_matrix") + (f"?{urlencode(query)}" if query else "")
 
     def build(
         self, parameters: Mapping[str, Any], format: ReportFormat, progress: Progress

@@ -107,9 +107,7 @@ def test_the_outbox_relay_runs_in_every_layout():
         assert f"relay: {command}" in procfile.read_text().splitlines(), procfile
     unit = (UNITS / "peacecentre-relay.service").read_text()
     assert "ExecStart=/srv/peacecentre/app/.venv/bin/python manage.py outbox_relay" in unit
-    assert (
-        ROOT / "peacecentre" / "outbox" / "management" / "commands" / "outbox_relay.py"
-    ).is_file()
+    assert (ROOT / "common" / "outbox" / "management" / "commands" / "outbox_relay.py").is_file()
     assert "peacecentre-relay" in OPERATIONS
 
 
@@ -128,7 +126,7 @@ def test_units_use_the_environment_file_and_existing_commands():
         assert "Restart=on-failure" in text or "Type=oneshot" in text, unit.name
     backup = (UNITS / "peacecentre-backup.service").read_text()
     assert "manage.py backup" in backup
-    assert (ROOT / "peacecentre" / "management" / "commands" / "backup.py").is_file()
+    assert (ROOT / "operations" / "management" / "commands" / "backup.py").is_file()
     assert "Unit=" not in (UNITS / "peacecentre-backup.timer").read_text()  # same name: implied
 
 

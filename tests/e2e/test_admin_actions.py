@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import Certification
-from personnel.models import Deployment
+from readiness.models import Deployment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

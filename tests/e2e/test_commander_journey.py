@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from personnel.models import Deployment, Mission, RequirementProfile, Unit
+from personnel.models import Unit
+from readiness.models import Deployment, Mission, RequirementProfile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,8 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.models import User
-from personnel.models import Deployment, Mission, RequirementProfile, Unit
+from personnel.models import Unit
+from readiness.models import Deployment, Mission, RequirementProfile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

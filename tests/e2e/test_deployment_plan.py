@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from devtools.demo.reference import DEMO_PASSWORD
-from personnel.deployability import deployability
-from personnel.models import Deployment, Mission, RequirementProfile
 from personnel.models.dates import period_end
 from personnel.scope import people_for
+from readiness.deployability import deployability
+from readiness.models import Deployment, Mission, RequirementProfile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from common.outbox.models import OutboxTask
-from personnel.models import RequirementProfile, Unit
+from personnel.models import Unit
+from readiness.models import RequirementProfile
 from reports.models import ReportRequest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from personnel.models import RequirementProfile, Unit
+from personnel.models import Unit
+from readiness.models import RequirementProfile
 from reports.models import ReportRequest
 from reports.services import PROGRESS_DELAY_ENV
 

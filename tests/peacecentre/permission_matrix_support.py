@@ -33,16 +33,9 @@ from courses.models import (
 from courses.services.certification_imports import certification_import_upload
 from imports.models import ImportFile
 from notifications.models import Reminder
-from personnel.models import (
-    Contingent,
-    Deployment,
-    MedicalClearance,
-    Mission,
-    Passport,
-    Person,
-    Unit,
-)
+from personnel.models import MedicalClearance, Passport, Person, Unit
 from personnel.services.imports import people_import_upload
+from readiness.models import Contingent, Deployment, Mission
 from reports.models import ReportKindCode, ReportRequest
 from reports.services import report_build, report_request
 from tests import factories

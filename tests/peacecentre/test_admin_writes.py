@@ -39,16 +39,15 @@ from courses.models import (
     Enrolment,
 )
 from notifications.models import ReminderDigest
-from personnel.models import (
+from personnel.models import DrivingLicence, WeaponsQualification
+from readiness.models import (
     Deployment,
-    DrivingLicence,
     GenderTarget,
     ReadinessSnapshot,
     RequirementProfile,
     UnitReadinessAssessment,
-    WeaponsQualification,
 )
-from personnel.models.readiness import AssessmentAreaResult
+from readiness.models.units import AssessmentAreaResult
 from reports.models import CommanderDigest
 from tests import factories
 from tests.peacecentre.permission_matrix_support import build_world
@@ -214,7 +213,7 @@ def test_the_declaration_holds_what_the_services_keep():
         "courses.cohort": {"status", "capacity", "starts_on", "ends_on", "finalised_at"},
         "courses.attendance": {"status", "recorded_by"},
         "courses.assessmentresult": {"score", "recorded_by"},
-        "personnel.deployment": {"starts_on", "ends_on", "override_reason", "override_by"},
+        "readiness.deployment": {"starts_on", "ends_on", "override_reason", "override_by"},
         "reports.reportrequest": {"status", "progress", "file"},
         "notifications.reminder": {"sent_at"},
         "outbox.outboxtask": {"sent_at", "attempts"},
@@ -469,7 +468,7 @@ def test_planning_a_deployment_leads_to_the_planning_page(client, administrator)
     client.force_login(administrator)
     response = client.get(reverse("admin:personnel_deployment_add"))
     assert response.status_code == 302
-    assert response.url == reverse("personnel:deployment_plan")
+    assert response.url == reverse("readiness:deployment_plan")
     assert client.get(reverse("admin:courses_cohort_add")).url == reverse("courses:cohort_create")
 
 

@@ -165,24 +165,24 @@ MATRIX: dict[str, Row] = {
     "personnel:import_errors": Row(get=only(EDITORS, 200), pk="people_import"),
     "personnel:import_refused": Row(get=only(EDITORS, 200), pk="people_import"),
     # -- readiness, units, missions ------------------------------------------------------------
-    "personnel:readiness_matrix": Row(get=only((*EDITORS, *COMMANDERS), 200)),
-    "personnel:readiness_matrix_export": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    "readiness:readiness_matrix": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    "readiness:readiness_matrix_export": Row(get=only((*EDITORS, *COMMANDERS), 200)),
     # Readiness rests on personal records (medical clearance, passport, age): not for
     # instructors, not even of their own trainees.
-    "personnel:person_readiness": Row(
+    "readiness:person_readiness": Row(
         get=only((*EDITORS, COMMANDER_OWN), 200, others=404), pk="person"
     ),
-    "personnel:gender_balance": Row(get=only((*EDITORS, *COMMANDERS), 200)),
-    "personnel:unit_readiness_list": Row(get=only((*EDITORS, *COMMANDERS), 200)),
-    "personnel:unit_readiness": Row(
+    "readiness:gender_balance": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    "readiness:unit_readiness_list": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    "readiness:unit_readiness": Row(
         get=only((*EDITORS, COMMANDER_OWN), 200, commander_other=404), pk="unit_a"
     ),
     # Missions and contingents are shown to every reader; their rosters are scoped.
-    "personnel:mission_list": Row(get=only((*EDITORS, *COMMANDERS), 200)),
-    "personnel:mission_detail": Row(get=only((*EDITORS, *COMMANDERS), 200), pk="mission"),
-    "personnel:contingent_detail": Row(get=only((*EDITORS, *COMMANDERS), 200), pk="contingent"),
-    "personnel:deployments_returning": Row(get=only((*EDITORS, *COMMANDERS), 200)),
-    "personnel:deployment_plan": Row(
+    "readiness:mission_list": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    "readiness:mission_detail": Row(get=only((*EDITORS, *COMMANDERS), 200), pk="mission"),
+    "readiness:contingent_detail": Row(get=only((*EDITORS, *COMMANDERS), 200), pk="contingent"),
+    "readiness:deployments_returning": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    "readiness:deployment_plan": Row(
         get=only((*EDITORS, *COMMANDERS), 200), post=only((*EDITORS, *COMMANDERS), 200)
     ),
     # -- catalogue and scheduling --------------------------------------------------------------
@@ -543,20 +543,20 @@ SCOPED_LISTS: dict[str, Scoped] = {
     "personnel:person_list": Scoped(
         "person.service_number", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),
-    "personnel:readiness_matrix": Scoped(
+    "readiness:readiness_matrix": Scoped(
         "person.last_name", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),
-    "personnel:readiness_matrix_export": Scoped(
+    "readiness:readiness_matrix_export": Scoped(
         "person.last_name", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),
-    "personnel:unit_readiness_list": Scoped(
+    "readiness:unit_readiness_list": Scoped(
         "unit_a.code", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),
     # The contingent and mission are shown to every reader; the deployed person is not.
-    "personnel:contingent_detail": Scoped(
+    "readiness:contingent_detail": Scoped(
         "deployment.person.last_name", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),
-    "personnel:mission_detail": Scoped(
+    "readiness:mission_detail": Scoped(
         "deployment.person.last_name", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
     ),
     "courses:certification_list": Scoped(

@@ -12,20 +12,13 @@ from accounts.models import User
 from accounts.roles import Role, roles_of
 from courses.models import Certification, Cohort, Course, Enrolment
 from courses.scope import cohorts_for
-from personnel.models import (
-    Contingent,
-    Deployment,
-    GenderCategory,
-    GenderTarget,
-    Mission,
-    Person,
-    RequirementProfile,
-)
+from personnel.models import GenderCategory, Person
 from personnel.scope import people_for
+from readiness.models import Contingent, Deployment, GenderTarget, Mission, RequirementProfile
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("peacecentre", "personnel", "courses", "auth")
+OUR_APPS = ("peacecentre", "personnel", "courses", "readiness", "auth")
 
 
 def counts() -> dict[str, int]:

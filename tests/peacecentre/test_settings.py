@@ -31,6 +31,20 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def test_production_leaves_out_the_developer_tooling():
+    """Demo data, scale data and the benchmarks are installed by the development and test
+    settings only: in production their commands do not exist."""
+    result = manage("help", "--commands", env=GOOD)
+    assert result.returncode == 0, result.stderr
+    commands = set(result.stdout.split())
+    assert {"backup", "restore", "outbox_relay", "migrate"} <= commands
+    assert not {"seed_demo", "seed_scale", "bench"} & commands
+    development = manage(
+        "help", "--commands", env={"DJANGO_SETTINGS_MODULE": "peacecentre.settings.dev"}
+    )
+    assert {"seed_demo", "seed_scale", "bench"} <= set(development.stdout.split())
+
+
 def test_production_passes_check_deploy_without_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=GOOD)
     assert result.returncode == 0, result.stderr

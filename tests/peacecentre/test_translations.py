@@ -18,11 +18,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
-from tests.conftest import require
+from tests.conftest import FIRST_PARTY_PACKAGES, require
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("ru", "kk")
-SOURCES = ("peacecentre", "courses", "personnel", "templates")
+SOURCES = (*FIRST_PARTY_PACKAGES, "templates")
 
 
 def catalogue(language: str) -> Path:

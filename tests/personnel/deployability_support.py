@@ -9,7 +9,8 @@ import factory
 
 from courses.models import Certification
 from personnel import models as personnel
-from personnel.deployability import Check, PersonReadiness, deployability
+from readiness import models as readiness
+from readiness.deployability import Check, PersonReadiness, deployability
 from tests import factories
 
 DAY = dt.date(2026, 11, 23)  # the day under test (factories.TODAY)
@@ -41,11 +42,11 @@ class WeaponsQualificationFactory(factory.django.DjangoModelFactory):
     weapon = personnel.WeaponsQualification.Weapon.RIFLE
 
 
-def bare_profile(**fields) -> personnel.RequirementProfile:
+def bare_profile(**fields) -> readiness.RequirementProfile:
     """A profile that asks for nothing but `fields` (the model's defaults ask for a medical
     clearance and a passport; those are off unless named). A fresh code each time: the five
     seeded profiles already hold theirs."""
-    return personnel.RequirementProfile.objects.create(
+    return readiness.RequirementProfile.objects.create(
         code=f"test-profile-{next(_codes)}",
         name="Test role",
         gender_category=personnel.GenderCategory.CONTINGENT,

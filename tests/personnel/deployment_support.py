@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from personnel.models import Contingent, Deployment
+from readiness.models import Contingent, Deployment
 from tests import factories
 
 TODAY = factories.TODAY

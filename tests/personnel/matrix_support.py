@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from personnel.models import Category, Gender, GenderCategory, Person, RequirementProfile, Unit
+from personnel.models import Category, Gender, GenderCategory, Person, Unit
+from readiness.models import RequirementProfile
 from tests import factories
 
 

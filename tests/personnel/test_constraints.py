@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from personnel import models
+from readiness import models as readiness_models
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,16 +97,16 @@ def test_contingent_rotation_is_unique_and_dated_in_order():
         "ends_on": dt.date(2026, 12, 31),
         "planned_strength": 120,
     }
-    models.Contingent.objects.create(**values)
-    refused(lambda: models.Contingent.objects.create(**values))
+    readiness_models.Contingent.objects.create(**values)
+    refused(lambda: readiness_models.Contingent.objects.create(**values))
     refused(
-        lambda: models.Contingent.objects.create(
+        lambda: readiness_models.Contingent.objects.create(
             **{**values, "rotation": 2, "ends_on": dt.date(2025, 12, 31)}
         )
     )
 
 
-def _deployment(**overrides) -> models.Deployment:
+def _deployment(**overrides) -> readiness_models.Deployment:
     values = {
         "person": factories.PersonFactory(),
         "mission": factories.MissionFactory(),
@@ -113,7 +114,7 @@ def _deployment(**overrides) -> models.Deployment:
         "starts_on": dt.date(2026, 1, 1),
         "ends_on": dt.date(2026, 12, 31),
     }
-    return models.Deployment.objects.create(**{**values, **overrides})
+    return readiness_models.Deployment.objects.create(**{**values, **overrides})
 
 
 def test_deployment_cannot_end_before_it_starts():
@@ -131,21 +132,25 @@ def test_deployment_status_is_known():
 
 def test_gender_target_is_one_per_category_and_year_and_a_percentage():
     values = {"category": models.GenderCategory.CONTINGENT, "year": 2028, "percent": 15}
-    models.GenderTarget.objects.create(**values)
-    refused(lambda: models.GenderTarget.objects.create(**values))
-    refused(lambda: models.GenderTarget.objects.create(**{**values, "year": 2029, "percent": 101}))
+    readiness_models.GenderTarget.objects.create(**values)
+    refused(lambda: readiness_models.GenderTarget.objects.create(**values))
+    refused(
+        lambda: readiness_models.GenderTarget.objects.create(
+            **{**values, "year": 2029, "percent": 101}
+        )
+    )
 
 
 def test_assessment_area_is_recorded_once_per_assessment():
-    assessment = models.UnitReadinessAssessment.objects.create(
+    assessment = readiness_models.UnitReadinessAssessment.objects.create(
         unit=factories.UnitFactory(),
         assessed_on=dt.date(2026, 9, 1),
-        kind=models.UnitReadinessAssessment.Kind.AAV,
-        outcome=models.UnitReadinessAssessment.Outcome.PASSED,
+        kind=readiness_models.UnitReadinessAssessment.Kind.AAV,
+        outcome=readiness_models.UnitReadinessAssessment.Outcome.PASSED,
     )
     area = {"assessment": assessment, "area": "medical", "result": "satisfactory"}
-    models.AssessmentAreaResult.objects.create(**area)
-    refused(lambda: models.AssessmentAreaResult.objects.create(**area))
+    readiness_models.AssessmentAreaResult.objects.create(**area)
+    refused(lambda: readiness_models.AssessmentAreaResult.objects.create(**area))
 
 
 def test_only_a_police_rank_has_a_military_equivalent():

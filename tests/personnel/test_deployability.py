@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from personnel import models as personnel
-from personnel.deployability import (
+from readiness.deployability import (
     Check,
     PersonReadiness,
     Requirement,
@@ -46,7 +46,7 @@ def verdict_and_reason(found: Check) -> tuple[Verdict, str]:
 
 
 def test_requirements_of_the_seeded_observer_profile_in_order():
-    profile = personnel.RequirementProfile.objects.get(code="un-military-observer")
+    profile = readiness.RequirementProfile.objects.get(code="un-military-observer")
 
     requirements = profile_requirements(profile)
 
@@ -763,7 +763,7 @@ def test_certificate_issued_after_the_day_does_not_count_yet(unmem_profile):
 
 
 def observer():
-    return personnel.RequirementProfile.objects.get(code="un-military-observer")
+    return readiness.RequirementProfile.objects.get(code="un-military-observer")
 
 
 def fully_qualified_observer(**fields):

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from personnel.models import Deployment
-from personnel.services.deployments import is_overlap_violation
+from readiness.models import Deployment
+from readiness.services.deployments import is_overlap_violation
 from tests import factories
 from tests.personnel.deployment_support import DeploymentFactory
 

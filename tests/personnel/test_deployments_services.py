@@ -1,4 +1,4 @@
-"""Planning a deployment (personnel/services/deployments.py): every refusal, a plan, an
+"""Planning a deployment (readiness/services/deployments.py): every refusal, a plan, an
 override, and the history."""
 
 import datetime as dt
@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.roles import Role
-from personnel.models import Deployment
-from personnel.services.deployments import NotReady, deployment_plan
+from readiness.models import Deployment
+from readiness.services.deployments import NotReady, deployment_plan
 from tests import factories
 from tests.personnel.deployment_support import (
     START,

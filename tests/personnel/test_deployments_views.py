@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from personnel.models import Deployment
+from readiness.models import Deployment
 from tests import factories
 from tests.personnel.deployment_support import START, ContingentFactory, make_ready, plain_role
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("personnel:deployment_plan")
+URL = reverse("readiness:deployment_plan")
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from personnel.models import Category, Deployment, GenderCategory, GenderTarget
+from personnel.models import Category, GenderCategory
+from readiness.models import Deployment, GenderTarget
 from tests import factories
 from tests.personnel.matrix_support import (
     FEMALE,
@@ -22,7 +23,7 @@ from tests.personnel.matrix_support import (
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("personnel:gender_balance")
+URL = reverse("readiness:gender_balance")
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(file_format: str) -> str:
-    return reverse("personnel:readiness_matrix_export", args=[file_format])
+    return reverse("readiness:readiness_matrix_export", args=[file_format])
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.personnel.matrix_support import (
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("personnel:readiness_matrix")
+URL = reverse("readiness:readiness_matrix")
 
 
 def shown(response) -> list[str]:
@@ -134,7 +134,7 @@ def test_cells_show_verdict_and_reason_and_red_cells_link_to_the_reason(
     assert red, row
     assert "medical clearance" in red.group(1).lower()  # the full reason in the tooltip
     assert "no medical clearance" in row.lower()  # and the short one in the cell
-    link = reverse("personnel:person_readiness", args=[world["KZ-3"].pk])
+    link = reverse("readiness:person_readiness", args=[world["KZ-3"].pk])
     assert f'{link}?profile={profile.pk}#req-medical"' in row
     amber = _row_html(html, "KZ-2")
     assert 'data-verdict="lapsing"' in amber

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from personnel.models import Deployment, Gender
+from personnel.models import Gender
+from readiness.models import Deployment
 from tests import factories
 from tests.personnel.deployment_support import ContingentFactory, DeploymentFactory
 
@@ -80,11 +81,11 @@ def roster_numbers(response) -> set[str]:
 
 
 PAGES = [
-    ("personnel:mission_list", False),
-    ("personnel:mission_detail", "unifil"),
-    ("personnel:contingent_detail", "contingent"),
-    ("personnel:deployments_returning", False),
-    ("personnel:deployment_plan", False),
+    ("readiness:mission_list", False),
+    ("readiness:mission_detail", "unifil"),
+    ("readiness:contingent_detail", "contingent"),
+    ("readiness:deployments_returning", False),
+    ("readiness:deployment_plan", False),
 ]
 
 
@@ -107,15 +108,15 @@ def test_instructors_are_refused(client, world, instructor, name, key):
 
 def test_unknown_mission_and_contingent_answer_404(client, registrar):
     client.force_login(registrar)
-    assert client.get(reverse("personnel:mission_detail", args=[999])).status_code == 404
-    assert client.get(reverse("personnel:contingent_detail", args=[999])).status_code == 404
+    assert client.get(reverse("readiness:mission_detail", args=[999])).status_code == 404
+    assert client.get(reverse("readiness:contingent_detail", args=[999])).status_code == 404
 
 
 def test_mission_list_shows_open_and_closed_missions_with_counts_in_scope(
     client, world, commander, registrar
 ):
     client.force_login(registrar)
-    response = client.get(reverse("personnel:mission_list"))
+    response = client.get(reverse("readiness:mission_list"))
     [unifil] = response.context["open_missions"]
     [minusma] = response.context["closed_missions"]
     assert (unifil.contingent_count, unifil.deployed_now) == (1, 2)
@@ -123,13 +124,13 @@ def test_mission_list_shows_open_and_closed_missions_with_counts_in_scope(
     assert minusma.deployed_now == 0
     assert "2023-12-31" in response.content.decode()
     client.force_login(commander)
-    response = client.get(reverse("personnel:mission_list"))
+    response = client.get(reverse("readiness:mission_list"))
     [unifil] = response.context["open_missions"]
     assert (unifil.contingent_count, unifil.deployed_now) == (1, 1)  # only their person
 
 
 def test_mission_roster_per_role(client, world, commander, registrar, administrator):
-    url = reverse("personnel:mission_detail", args=[world["unifil"].pk])
+    url = reverse("readiness:mission_detail", args=[world["unifil"].pk])
     for user in (registrar, administrator):
         client.force_login(user)
         assert roster_numbers(client.get(url)) == {"KZ-MINE", "KZ-MIA", "KZ-OFF"}
@@ -146,14 +147,14 @@ def test_mission_roster_per_role(client, world, commander, registrar, administra
 
 def test_a_closed_mission_keeps_its_history(client, world, registrar):
     client.force_login(registrar)
-    response = client.get(reverse("personnel:mission_detail", args=[world["minusma"].pk]))
+    response = client.get(reverse("readiness:mission_detail", args=[world["minusma"].pk]))
     assert roster_numbers(response) == {"KZ-MINE"}
     assert 'data-testid="closed-badge"' in response.content.decode()
     assert 'data-testid="plan-deployment"' not in response.content.decode()
 
 
 def test_contingent_strength_and_women_share(client, world, commander, registrar):
-    url = reverse("personnel:contingent_detail", args=[world["contingent"].pk])
+    url = reverse("readiness:contingent_detail", args=[world["contingent"].pk])
     client.force_login(registrar)
     page = client.get(url).context["page"]
     assert (page.strength, page.women, str(page.women_percent)) == (2, 1, "50.0")
@@ -178,7 +179,7 @@ def test_returning_within_60_days_boundaries(client, registrar, days, listed):
         ends_on=today + dt.timedelta(days=days),
     )
     client.force_login(registrar)
-    response = client.get(reverse("personnel:deployments_returning"))
+    response = client.get(reverse("readiness:deployments_returning"))
     shown = [d.person.service_number for d in response.context["deployments"]]
     assert shown == (["KZ-1"] if listed else [])
 
@@ -203,7 +204,7 @@ def test_returning_is_soonest_first_scoped_and_leaves_out_finished_tours(
             ends_on=today + dt.timedelta(days=days),
             status=status,
         )
-    url = reverse("personnel:deployments_returning")
+    url = reverse("readiness:deployments_returning")
     client.force_login(registrar)
     shown = [d.person.service_number for d in client.get(url).context["deployments"]]
     assert shown == ["KZ-SOON", "KZ-MIA2", "KZ-LATE"]

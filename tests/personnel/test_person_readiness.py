@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(person, **query) -> str:
-    base = reverse("personnel:person_readiness", args=[person.pk])
+    base = reverse("readiness:person_readiness", args=[person.pk])
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -101,4 +101,4 @@ def test_an_instructor_never_sees_a_readiness_not_even_of_a_trainee(client, inst
 
 def test_unknown_person_is_404(client, registrar, profile):
     client.force_login(registrar)
-    assert client.get(reverse("personnel:person_readiness", args=[999999])).status_code == 404
+    assert client.get(reverse("readiness:person_readiness", args=[999999])).status_code == 404

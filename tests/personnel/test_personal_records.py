@@ -168,7 +168,7 @@ def test_registrars_administrators_and_the_commander_see_the_personal_records(
             continue  # the person page writes the long form
         assert text in html, (who, text)
     assert 'data-testid="personal-records-withheld"' not in html
-    readiness = client.get(reverse("personnel:person_readiness", args=[world["trainee"].pk]))
+    readiness = client.get(reverse("readiness:person_readiness", args=[world["trainee"].pk]))
     assert readiness.status_code == 200
 
 
@@ -189,12 +189,12 @@ def test_the_instructor_sees_the_trainee_but_no_personal_record_anywhere(client,
     assert 'data-testid="personal-records-withheld"' in html
     assert 'data-testid="qualifications"' not in html
     assert 'data-testid="deployments"' not in html
-    assert reverse("personnel:person_readiness", args=[world["trainee"].pk]) not in html
+    assert reverse("readiness:person_readiness", args=[world["trainee"].pk]) not in html
 
 
 def test_the_instructor_gets_no_readiness_page(client, world, instructor):
     client.force_login(instructor)
-    url = reverse("personnel:person_readiness", args=[world["trainee"].pk])
+    url = reverse("readiness:person_readiness", args=[world["trainee"].pk])
     assert client.get(url).status_code == 404
 
 

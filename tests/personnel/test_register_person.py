@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from courses.models import Enrolment
 from personnel import models as personnel
+from readiness import models as readiness
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ class WeaponsQualificationFactory(factory.django.DjangoModelFactory):
 
 class DeploymentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = personnel.Deployment
+        model = readiness.Deployment
 
     person = factory.SubFactory(factories.PersonFactory)
     mission = factory.SubFactory(factories.MissionFactory)
@@ -49,7 +50,7 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     # One tour after another: a person's tours never overlap (a database rule).
     starts_on = factory.Sequence(lambda n: dt.date(2000, 1, 1) + dt.timedelta(days=400 * n))
     ends_on = factory.LazyAttribute(lambda d: d.starts_on + dt.timedelta(days=364))
-    status = personnel.Deployment.Status.COMPLETED
+    status = readiness.Deployment.Status.COMPLETED
 
 
 def url(person) -> str:
@@ -244,7 +245,12 @@ def test_enrolments_results_certifications_and_deployments(client, registrar, pe
     assert "81.5" in html
     assert html.index("Written exam") < html.index("Staff exercise")  # component order
     certifications = {
-        row.record.number: row.state for row in response.context["profile"].certifications
+        row.record.number: row.state
+        for row in next(
+            shown.content
+            for shown in response.context["profile"].sections
+            if shown.section.name == "certifications"
+        )
     }
     assert certifications == {"UNSOC-2026-0001": "valid", "UNSOC-2020-0007": "revoked"}
     assert "Issued in error" in html

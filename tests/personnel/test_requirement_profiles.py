@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from courses.models import CertificationType
 from devtools.demo import reference
-from personnel.models import GenderCategory, RequirementProfile
-from personnel.requirement_profiles import REQUIREMENT_PROFILES, requirement_profiles_seed
+from personnel.models import GenderCategory
+from readiness.models import RequirementProfile
+from readiness.requirement_profiles import REQUIREMENT_PROFILES, requirement_profiles_seed
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +156,7 @@ def test_the_migration_creates_them_with_the_historical_models_on_an_empty_table
         ("personnel", "0006_requirement_profiles")
     )
 
-    requirement_profiles_seed(apps=state.apps)
+    requirement_profiles_seed(apps=state.apps, label="personnel")
 
     assert set(RequirementProfile.objects.values_list("code", flat=True)) == CODES
     assert required_codes(profile("contingent-member")) == {"PDT"}

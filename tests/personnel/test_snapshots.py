@@ -11,9 +11,9 @@ from django_celery_beat.models import PeriodicTask
 
 from devtools.demo.readiness import seed_readiness_snapshots
 from peacecentre.celery import app
-from personnel.models import ReadinessSnapshot
-from personnel.services.snapshots import readiness_snapshots_take
-from personnel.tasks import take_readiness_snapshots
+from readiness.models import ReadinessSnapshot
+from readiness.services.snapshots import readiness_snapshots_take
+from readiness.tasks import take_readiness_snapshots
 from tests import factories
 from tests.personnel.unit_readiness_support import (
     contingent_profile,

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from personnel.models import ReadinessSnapshot
-from personnel.tasks import take_readiness_snapshots
+from readiness.models import ReadinessSnapshot
+from readiness.tasks import take_readiness_snapshots
 from tests import factories
 from tests.personnel.unit_readiness_support import (
     contingent_profile,

@@ -12,15 +12,11 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accounts.roles import Role
-from personnel.models import (
-    AssessmentAreaResult,
-    ReadinessSnapshot,
-    Unit,
-    UnitReadinessAssessment,
-)
-from personnel.selectors import units as selectors
-from personnel.services.snapshots import readiness_snapshots_take
-from personnel.views.units import trend_chart
+from personnel.models import Unit
+from readiness.models import AssessmentAreaResult, ReadinessSnapshot, UnitReadinessAssessment
+from readiness.selectors import units as selectors
+from readiness.services.snapshots import readiness_snapshots_take
+from readiness.views.units import trend_chart
 from tests import factories
 from tests.personnel.unit_readiness_support import (
     contingent_profile,
@@ -31,11 +27,11 @@ from tests.personnel.unit_readiness_support import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_profiles")]
 
-LIST_URL = reverse("personnel:unit_readiness_list")
+LIST_URL = reverse("readiness:unit_readiness_list")
 
 
 def url(unit) -> str:
-    return reverse("personnel:unit_readiness", args=[unit.pk])
+    return reverse("readiness:unit_readiness", args=[unit.pk])
 
 
 @pytest.fixture
@@ -124,7 +120,7 @@ def test_registrars_and_administrators_open_every_unit(client, request, tree, us
 
 def test_an_unknown_unit_is_404(client, registrar):
     client.force_login(registrar)
-    assert client.get(reverse("personnel:unit_readiness", args=[999999])).status_code == 404
+    assert client.get(reverse("readiness:unit_readiness", args=[999999])).status_code == 404
 
 
 def test_the_pages_answer_get_only(client, registrar, tree):

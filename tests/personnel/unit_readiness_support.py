@@ -5,7 +5,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from personnel.models import ReadinessSnapshot, RequirementProfile, Unit
+from personnel.models import Unit
+from readiness.models import ReadinessSnapshot, RequirementProfile
 from tests import factories
 
 

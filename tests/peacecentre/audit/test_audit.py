@@ -13,8 +13,9 @@ from accounts.roles import Role
 from audit.selectors import audit_page
 from courses.services.certifications import certification_reissue, certification_revoke
 from courses.services.gradebook import results_record
-from personnel.models import RequirementProfile, Unit
-from personnel.services.deployments import deployment_plan
+from personnel.models import Unit
+from readiness.models import RequirementProfile
+from readiness.services.deployments import deployment_plan
 from tests import factories
 from tests.courses.gradebook_support import components, enrolments, make_instructor, running_cohort
 from tests.peacecentre.audit.support import (

@@ -8,7 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
-from personnel.selectors import matrix as selectors
+from readiness.selectors import matrix as selectors
 from reports.models import ReportRequest
 from reports.services import report_build, report_request
 from tests.personnel.matrix_support import (

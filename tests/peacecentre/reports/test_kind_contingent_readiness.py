@@ -14,9 +14,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.roles import Role
-from personnel.deployability import Verdict, deployability
-from personnel.models import Deployment, Unit, UnitReadinessAssessment
-from personnel.selectors.missions import contingent_page
+from personnel.models import Unit
+from readiness.deployability import Verdict, deployability
+from readiness.models import Deployment, UnitReadinessAssessment
+from readiness.selectors.missions import contingent_page
 from reports.kinds import kind_for
 from reports.kinds.contingent_readiness import contingent_readiness
 from reports.models import ReportFormat, ReportKindCode, ReportRequest
@@ -211,7 +212,7 @@ def test_title_and_source(registrar, world):
     parameters = params_for(registrar, world)
     assert KIND.title(parameters) == "Contingent readiness: KAZCOY, UNIFIL, rotation 3"
     assert KIND.source_url(parameters) == reverse(
-        "personnel:contingent_detail", args=[world["contingent"].pk]
+        "readiness:contingent_detail", args=[world["contingent"].pk]
     )
     assert ("Unit", "KAZBAT Unit KAZBAT") in KIND.describe(parameters)
 
@@ -318,7 +319,7 @@ def offered(response) -> bool:
 
 
 def test_the_button_shows_to_who_may_request(client, world, registrar, other_commander):
-    url = reverse("personnel:contingent_detail", args=[world["contingent"].pk])
+    url = reverse("readiness:contingent_detail", args=[world["contingent"].pk])
     for user, shown in ((registrar, True), (world["commander"], True), (other_commander, False)):
         client.force_login(user)
         response = client.get(url)

@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from personnel.models import Deployment, GenderCategory, GenderTarget
+from personnel.models import GenderCategory
+from readiness.models import Deployment, GenderTarget
 from reports.kinds import kind_for
 from reports.models import ReportFormat, ReportKindCode, ReportRequest
 from tests import factories
@@ -30,7 +31,7 @@ from tests.personnel.matrix_support import (
 pytestmark = pytest.mark.django_db
 
 KIND = kind_for(ReportKindCode.GENDER_BALANCE)
-URL = reverse("personnel:gender_balance")
+URL = reverse("readiness:gender_balance")
 HEADER = [
     "UN category",
     "UN target (%)",

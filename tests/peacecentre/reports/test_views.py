@@ -48,7 +48,7 @@ def test_a_commander_requests_from_the_matrix_page(
     client, commander, world, django_capture_on_commit_callbacks
 ):
     client.force_login(commander)
-    page = client.get(reverse("personnel:readiness_matrix"), {"profile": world["profile"].pk})
+    page = client.get(reverse("readiness:readiness_matrix"), {"profile": world["profile"].pk})
     assert 'data-testid="request-xlsx-report"' in page.content.decode()
     assert f'name="profile" value="{world["profile"].pk}"' in page.content.decode()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -70,7 +70,7 @@ def test_the_matrix_pages_report_button_carries_its_filters_only(client, command
     client.force_login(commander)
     profile = world["profile"].pk
     page = client.get(
-        reverse("personnel:readiness_matrix"), {"profile": profile, "items": "x", "page": "2"}
+        reverse("readiness:readiness_matrix"), {"profile": profile, "items": "x", "page": "2"}
     )
     assert page.status_code == 200
     html = page.content.decode()

@@ -1,0 +1,1 @@
+"""Users, their roles and the sign-in rules (docs/architecture.md: the base)."""

@@ -1,0 +1,402 @@
+"""Admin for requirement profiles, missions, contingents, deployments and unit readiness
+records. Fields a service owns are read-only (common/service_owned.py)."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
+
+from common.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
+from personnel.admin import (
+    PersonNameSearch,
+    PersonUnitSubtreeListFilter,
+    UnitSubtreeListFilter,
+)
+from personnel.models import Category
+from readiness.models import (
+    AssessmentAreaResult,
+    Contingent,
+    Deployment,
+    GenderTarget,
+    Mission,
+    ReadinessSnapshot,
+    RequirementProfile,
+    UnitReadinessAssessment,
+)
+from readiness.services.deployments import overlap_error, overlapping_deployment
+
+
+class RequirementProfileForm(forms.ModelForm):
+    # Admitted personnel categories as check boxes instead of raw JSON. The admin supplies
+    # the model and the fields (its fieldsets), so the form declares no Meta.
+    categories = forms.MultipleChoiceField(
+        label=_("allowed categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Personnel categories this role admits; none ticked admits all."),
+    )
+
+
+@admin.register(RequirementProfile)
+class RequirementProfileAdmin(SimpleHistoryAdmin):
+    form = RequirementProfileForm
+    list_display = (
+        "name",
+        "code",
+        "gender_category",
+        "allowed_categories",
+        "language_minimums",
+        "required_certification_codes",
+        "officers_only",
+        "default_tour_months",
+        "is_active",
+    )
+    list_filter = ("is_active", "gender_category", "officers_only", "requires_weapons")
+    search_fields = ("code", "name", "description")
+    prepopulated_fields = {"code": ("name",)}
+    filter_horizontal = ("allowed_ranks", "required_certifications")
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "name",
+                    "code",
+                    "description",
+                    "gender_category",
+                    "default_tour_months",
+                    "is_active",
+                )
+            },
+        ),
+        (
+            _("Eligibility"),
+            {
+                "fields": (
+                    "categories",
+                    "allowed_ranks",
+                    "officers_only",
+                    ("min_age", "max_age"),
+                    "min_service_years",
+                    "required_certifications",
+                )
+            },
+        ),
+        (
+            _("Language (STANAG 6001 minimums)"),
+            {
+                "fields": (
+                    "language",
+                    ("min_listening", "min_speaking", "min_reading", "min_writing"),
+                )
+            },
+        ),
+        (
+            _("Documents and qualifications"),
+            {
+                "fields": (
+                    "requires_medical",
+                    ("requires_passport", "passport_months_after_tour"),
+                    ("requires_driving_licence", "min_driving_licence_years"),
+                    "requires_manual_transmission",
+                    "requires_weapons",
+                )
+            },
+        ),
+        (_("Sources and centre policy"), {"fields": ("source", "policy_notes")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RequirementProfile]:
+        return super().get_queryset(request).prefetch_related("required_certifications")
+
+    @admin.display(description=_("allowed categories"))
+    def allowed_categories(self, obj: RequirementProfile) -> str:
+        if not obj.categories:
+            return _("all")
+        labels = dict(Category.choices)
+        return ", ".join(str(labels.get(value, value)) for value in obj.categories)
+
+    @admin.display(description=_("language minimums (L-S-R-W)"))
+    def language_minimums(self, obj: RequirementProfile) -> str:
+        return f"{obj.language.upper()} {obj.language_profile}"
+
+    @admin.display(description=_("required certifications"))
+    def required_certification_codes(self, obj: RequirementProfile) -> str:
+        return ", ".join(sorted(c.code for c in obj.required_certifications.all()))
+
+
+class ContingentInline(admin.TabularInline):
+    model = Contingent
+    extra = 0
+    fields = (
+        "name",
+        "unit",
+        "rotation",
+        "partner_country",
+        "partner_unit",
+        "starts_on",
+        "ends_on",
+        "planned_strength",
+    )
+    autocomplete_fields = ("unit",)
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contingent]:
+        # Each row's title is str(contingent), which names its mission.
+        return super().get_queryset(request).select_related("mission", "unit")
+
+
+class MissionStateListFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("open")), ("closed", _("closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(ended_on__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+@admin.register(Mission)
+class MissionAdmin(admin.ModelAdmin):
+    list_display = (
+        "acronym",
+        "name",
+        "host",
+        "started_on",
+        "ended_on",
+        "mandate_until",
+        "contingent_count",
+        "deployed_count",
+    )
+    list_filter = (MissionStateListFilter,)
+    ordering = ("acronym",)  # Meta.ordering is dropped from GROUP BY (annotated) queries
+    search_fields = ("acronym", "name", "host")
+    date_hierarchy = "started_on"
+    inlines = (ContingentInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                contingent_count=Count("contingents", distinct=True),
+                deployed_count=Count(
+                    "deployments",
+                    filter=Q(deployments__status=Deployment.Status.DEPLOYED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description=_("contingents"), ordering="contingent_count")
+    def contingent_count(self, obj: Mission) -> int:
+        return obj.contingent_count
+
+    @admin.display(description=_("deployed now"), ordering="deployed_count")
+    def deployed_count(self, obj: Mission) -> int:
+        return obj.deployed_count
+
+
+@admin.register(Contingent)
+class ContingentAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "mission",
+        "unit",
+        "rotation",
+        "partner_country",
+        "starts_on",
+        "ends_on",
+        "planned_strength",
+        "deployed_count",
+    )
+    list_select_related = ("mission", "unit")
+    list_filter = ("mission", ("partner_country", CountryFilter), UnitSubtreeListFilter)
+    ordering = ("-starts_on", "name")  # Meta.ordering is dropped from annotated queries
+    search_fields = ("name", "mission__acronym", "unit__code", "unit__name", "partner_unit")
+    autocomplete_fields = ("mission", "unit")
+    date_hierarchy = "starts_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contingent]:
+        # str(contingent) names its mission: joined here for the autocomplete list too. The
+        # changelist skips list_select_related once a join is set, so both columns join here.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("mission", "unit")
+            .annotate(
+                deployed_count=Count(
+                    "deployments", filter=Q(deployments__status=Deployment.Status.DEPLOYED)
+                )
+            )
+        )
+
+    @admin.display(description=_("deployed now"), ordering="deployed_count")
+    def deployed_count(self, obj: Contingent) -> int:
+        return obj.deployed_count
+
+
+class DeploymentForm(forms.ModelForm):
+    """A tour's departure and return. Bringing a cancelled tour back is refused when another
+    tour now holds some of its days, with the planning page's message (the database holds
+    the rule too)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        tour = self.instance
+        if tour.pk and status and status != Deployment.Status.CANCELLED:
+            other = overlapping_deployment(
+                person=tour.person,
+                starts_on=tour.starts_on,
+                ends_on=tour.ends_on,
+                exclude_pk=tour.pk,
+            )
+            if other is not None:
+                raise forms.ValidationError(overlap_error(person=tour.person, other=other).messages)
+        return cleaned
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(
+    ServiceOwnedFieldsMixin, ServicePageAddMixin, PersonNameSearch, SimpleHistoryAdmin
+):
+    """Tours are planned on the planning page (deployment_plan checks overlaps, the mission's
+    dates and readiness); "add" leads there. Departure and return are recorded here."""
+
+    list_display = (
+        "person",
+        "mission",
+        "contingent",
+        "role",
+        "starts_on",
+        "ends_on",
+        "returned_on",
+        "status",
+        "overridden",
+    )
+    list_select_related = ("person", "mission", "contingent__mission", "role")
+    list_filter = ("status", "mission", "role", PersonUnitSubtreeListFilter)
+    search_fields = (
+        "person__service_number",
+        "person__last_name",
+        "person__first_name",
+        "mission__acronym",
+        "contingent__name",
+    )
+    autocomplete_fields = ("person", "mission", "contingent", "role", "override_by")
+    readonly_fields = ("created_at", "tour_length")
+    date_hierarchy = "starts_on"
+    add_page_url_name = "readiness:deployment_plan"
+    form = DeploymentForm
+    fieldsets = (
+        (None, {"fields": ("person", "mission", "contingent", "role", "status")}),
+        (_("Dates"), {"fields": ("starts_on", "ends_on", "tour_length", "returned_on")}),
+        (_("Readiness override"), {"fields": ("override_reason", "override_by")}),
+        (_("Record"), {"fields": ("created_at",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("tour length (months)"))
+    def tour_length(self, obj: Deployment) -> int | str:
+        return obj.tour_months if obj.pk else "-"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contingent":
+            # The chosen contingent is shown as str(contingent), which names its mission.
+            kwargs["queryset"] = Contingent.objects.select_related("mission")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("readiness override"), boolean=True)
+    def overridden(self, obj: Deployment) -> bool:
+        return bool(obj.override_reason)
+
+
+class AssessmentAreaResultInline(admin.TabularInline):
+    model = AssessmentAreaResult
+    extra = 0
+    fields = ("area", "result", "remarks")
+
+
+@admin.register(UnitReadinessAssessment)
+class UnitReadinessAssessmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "unit",
+        "assessed_on",
+        "kind",
+        "pcrs_level",
+        "outcome",
+        "assessed_by",
+        "area_count",
+        "areas_below_standard",
+    )
+    list_select_related = ("unit",)
+    list_filter = ("kind", "outcome", "pcrs_level", UnitSubtreeListFilter)
+    ordering = ("-assessed_on",)  # Meta.ordering is dropped from annotated queries
+    search_fields = ("unit__code", "unit__name", "assessed_by", "remarks")
+    autocomplete_fields = ("unit",)
+    date_hierarchy = "assessed_on"
+    inlines = (AssessmentAreaResultInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UnitReadinessAssessment]:
+        # str(assessment) names its unit: joined here for the autocomplete list too.
+        satisfactory = AssessmentAreaResult.Result.SATISFACTORY
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit")
+            .annotate(
+                area_count=Count("areas"),
+                areas_below_standard=Count("areas", filter=~Q(areas__result=satisfactory)),
+            )
+        )
+
+    @admin.display(description=_("areas assessed"), ordering="area_count")
+    def area_count(self, obj: UnitReadinessAssessment) -> int:
+        return obj.area_count
+
+    @admin.display(description=_("areas below standard"), ordering="areas_below_standard")
+    def areas_below_standard(self, obj: UnitReadinessAssessment) -> int:
+        return obj.areas_below_standard
+
+
+@admin.register(AssessmentAreaResult)
+class AssessmentAreaResultAdmin(admin.ModelAdmin):
+    list_display = ("assessment", "area", "result")
+    list_select_related = ("assessment__unit",)
+    list_filter = ("area", "result", "assessment__kind")
+    search_fields = ("assessment__unit__code", "assessment__unit__name", "remarks")
+    autocomplete_fields = ("assessment",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assessment":
+            # The chosen assessment is shown as str(assessment), which names its unit.
+            kwargs["queryset"] = UnitReadinessAssessment.objects.select_related("unit")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(GenderTarget)
+class GenderTargetAdmin(admin.ModelAdmin):
+    list_display = ("year", "category", "percent", "source")
+    list_filter = ("year", "category")
+    search_fields = ("source",)
+    ordering = ("-year", "category")
+
+
+@admin.register(ReadinessSnapshot)
+class ReadinessSnapshotAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
+    """The nightly snapshots behind the unit readiness trend: read here, written by beat."""
+
+    list_display = ("taken_on", "unit", "profile", "headcount", "ready", "lapsing")
+    list_filter = ("profile", "taken_on")
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit", "profile")
+    date_hierarchy = "taken_on"

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReadinessConfig(AppConfig):
+    """Who is ready to deploy: requirement profiles and the engine that checks people against
+    them, missions, contingents and deployments, unit assessments, gender targets and the
+    readiness pages. Above personnel and courses: it reads both."""
+
+    name = "readiness"
+    verbose_name = _("Readiness and deployments")
+
+    def ready(self) -> None:
+        from personnel.selectors.register import register_profile_section
+
+        from .profile import DEPLOYMENTS
+
+        register_profile_section(DEPLOYMENTS)

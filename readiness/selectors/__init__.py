@@ -1,0 +1,1 @@
+"""Reads the readiness pages need, one module per topic."""
