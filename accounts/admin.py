@@ -10,7 +10,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.service_owned import read_only_library_admin
+from common.service_owned import (
+    ADMIN_EDITS,
+    WRITTEN_ELSEWHERE,
+    declare_service_owned,
+    read_only_library_admin,
+)
 
 from .forms import AdminSignInForm
 from .models import User
@@ -65,3 +70,15 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 # before this app in INSTALLED_APPS, so its admins are registered by now.)
 for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     read_only_library_admin(_model)
+
+
+declare_service_owned(
+    {
+        # Accounts and roles: the admin is their page. Sign-ins are django-axes' records.
+        "peacecentre.user": ADMIN_EDITS,
+        "auth.group": ADMIN_EDITS,
+        "axes.accessattempt": WRITTEN_ELSEWHERE,
+        "axes.accesslog": WRITTEN_ELSEWHERE,
+        "axes.accessfailurelog": WRITTEN_ELSEWHERE,
+    }
+)

@@ -163,7 +163,7 @@ def sync_role_groups(*, apps=None, using: str = "default") -> None:
     again after every migrate (accounts/apps.py), so later models' permissions follow.
 
     Permissions of models that do not exist yet (a later migration adds them) are skipped;
-    tests/peacecentre/test_roles.py proves every listed permission exists after migrate.
+    tests/accounts/test_roles.py proves every listed permission exists after migrate.
     """
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions

@@ -128,7 +128,7 @@ KINDS: dict[str, AuditedKind] = {
             model=RequirementProfile,
             naming_fields=(),
             name=lambda row, related: row.name,
-            url=lambda row: reverse("admin:personnel_requirementprofile_change", args=[row.id]),
+            url=lambda row: reverse("admin:readiness_requirementprofile_change", args=[row.id]),
         ),
         AuditedKind(
             code="role",

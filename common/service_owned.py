@@ -3,10 +3,10 @@
 A service keeps rules a form cannot see (the waitlist is served when a seat frees, a reissue
 supersedes and revokes the original, a tour never overlaps another, a finalised gradebook is
 locked), so the administration site shows the fields a service owns read-only, and an admin
-action calls the service instead. SERVICE_OWNED names every model registered in the admin,
-even those a service does not touch (with no fields), so that a new ModelAdmin must say which
-it is: tests/peacecentre/test_admin_writes.py fails on a registered model missing here and on
-an owned field the admin still lets one edit.
+action calls the service instead. Each app's admin.py declares (declare_service_owned) every
+model it registers in the admin, even those a service does not touch (with no fields), so that
+a new ModelAdmin must say which it is: tests/peacecentre/test_admin_writes.py fails on a
+registered model nobody declared and on an owned field the admin still lets one edit.
 """
 
 from __future__ import annotations
@@ -45,97 +45,17 @@ WRITTEN_ELSEWHERE = Owned(fields=ALL, add=False, delete=False)
 # The admin is the only page for these (or their rules are the model's own constraints).
 ADMIN_EDITS = Owned()
 
-SERVICE_OWNED: dict[str, Owned] = {
-    # Accounts, sign-in and the scheduler: the admin is their page.
-    "peacecentre.user": ADMIN_EDITS,
-    "auth.group": ADMIN_EDITS,
-    "django_celery_beat.periodictask": ADMIN_EDITS,
-    "django_celery_beat.clockedschedule": ADMIN_EDITS,
-    "django_celery_beat.crontabschedule": ADMIN_EDITS,
-    "django_celery_beat.solarschedule": ADMIN_EDITS,
-    "django_celery_beat.intervalschedule": ADMIN_EDITS,
-    # Written by the Celery worker and by django-axes at sign-in.
-    "django_celery_results.taskresult": WRITTEN_ELSEWHERE,
-    "django_celery_results.groupresult": WRITTEN_ELSEWHERE,
-    "axes.accessattempt": WRITTEN_ELSEWHERE,
-    "axes.accesslog": WRITTEN_ELSEWHERE,
-    "axes.accessfailurelog": WRITTEN_ELSEWHERE,
-    # Uploads are made and applied by the import pages; reports, digests, reminders and the
-    # outbox by their services and the worker.
-    "peacecentre.importfile": WRITTEN_ELSEWHERE,
-    "reports.reportrequest": WRITTEN_ELSEWHERE,
-    "reports.commanderdigest": WRITTEN_ELSEWHERE,
-    "notifications.reminder": WRITTEN_ELSEWHERE,
-    "notifications.reminderdigest": WRITTEN_ELSEWHERE,
-    "outbox.outboxtask": WRITTEN_ELSEWHERE,
-    # The register: reference data and records whose rules are the model's own (unique
-    # numbers, dates in order), edited here as on the register's pages.
-    "personnel.unit": ADMIN_EDITS,
-    "personnel.rank": ADMIN_EDITS,
-    "personnel.person": ADMIN_EDITS,
-    "personnel.languageproficiency": ADMIN_EDITS,
-    "personnel.medicalclearance": ADMIN_EDITS,
-    "personnel.passport": ADMIN_EDITS,
-    "personnel.drivinglicence": ADMIN_EDITS,
-    "personnel.weaponsqualification": ADMIN_EDITS,
-    "readiness.requirementprofile": ADMIN_EDITS,
-    "readiness.mission": ADMIN_EDITS,
-    "readiness.contingent": ADMIN_EDITS,
-    "readiness.unitreadinessassessment": ADMIN_EDITS,
-    "readiness.assessmentarearesult": ADMIN_EDITS,
-    "readiness.gendertarget": ADMIN_EDITS,
-    # Taken each night by beat (readiness_snapshots_take).
-    "readiness.readinesssnapshot": WRITTEN_ELSEWHERE,
-    # deployment_plan owns who, where, in which role, when and any readiness override: it
-    # checks the overlap with other tours, the mission's dates and the person's readiness over
-    # the whole tour. Planning is its page (the admin's "add" leads there); a tour's departure
-    # and return (status, returned_on) have no other page, so they stay editable here.
-    "readiness.deployment": Owned(
-        fields=(
-            "person",
-            "mission",
-            "contingent",
-            "role",
-            "starts_on",
-            "ends_on",
-            "override_reason",
-            "override_by",
-        ),
-        delete=False,
-    ),
-    # The catalogue: a course's own values are edited here as on the catalogue page; its
-    # components' weights must add up to 100 and recorded scores must stay in range, which
-    # the catalogue service checks for the course and its components together.
-    "courses.certificationtype": ADMIN_EDITS,
-    "courses.course": ADMIN_EDITS,
-    "courses.assessmentcomponent": Owned(
-        fields=("course", "weight", "min_score", "max_score", "pass_score", "must_pass"),
-        add=False,
-        delete=False,
-    ),
-    # Editable on purpose: a centre may start a year's numbering above its paper register's;
-    # numbering skips a number already taken, so a lower value does no harm.
-    "courses.certificationsequence": ADMIN_EDITS,
-    # Cohorts are scheduled, edited and moved between statuses by their pages (cohort_create,
-    # cohort_update, cohort_transition, cohort_finalise): a larger capacity serves the
-    # waitlist, dates keep recorded attendance inside them, cancelling withdraws everyone.
-    # The admin's "add" leads to the scheduling page. Deleting stays: the database refuses a
-    # cohort with enrolments or certificates.
-    "courses.cohort": Owned(fields=ALL),
-    "courses.cohortstatuschange": WRITTEN_ELSEWHERE,
-    # Enrolled, waitlisted, withdrawn, promoted and finalised by the enrolment and
-    # finalisation services: a row deleted or a status set by hand would free a seat without
-    # serving the waitlist. Withdrawing is an admin action.
-    "courses.enrolment": WRITTEN_ELSEWHERE,
-    # Recorded by the gradebook, which refuses a finalised cohort's records and keeps who
-    # changed what.
-    "courses.attendance": WRITTEN_ELSEWHERE,
-    "courses.assessmentresult": WRITTEN_ELSEWHERE,
-    # Issued by finalisation or the historical import, numbered from the sequence, revoked and
-    # reissued by their services (actions here); never deleted: a revoked certificate still
-    # answers the public verification page.
-    "courses.certification": WRITTEN_ELSEWHERE,
-}
+# Filled by each app's admin.py (declare_service_owned), for its models and for the library
+# models whose admin it answers for; admin autodiscovery imports every one.
+SERVICE_OWNED: dict[str, Owned] = {}
+
+
+def declare_service_owned(declarations: dict[str, Owned]) -> None:
+    """Declare what the services own of the models named "app_label.model"."""
+    for label, owned in declarations.items():
+        if SERVICE_OWNED.get(label, owned) != owned:
+            raise ValueError(f"{label} is declared twice, differently")
+        SERVICE_OWNED[label] = owned
 
 
 def service_owned(model: type[models.Model]) -> Owned:

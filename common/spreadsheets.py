@@ -17,7 +17,7 @@ people import, the certification import and enrolment from a list):
 - no part of a workbook may declare a DTD or an entity (XXE, "billion laughs");
 - a cell holding a formula in a column read is refused with the cell named: an import stores
   values, never formula text.
-tests/peacecentre/test_spreadsheet_limits.py runs hostile files under a memory limit.
+tests/common/test_spreadsheet_limits.py runs hostile files under a memory limit.
 Why not openpyxl's read-only reader: it reads every shared string into Python objects before
 the first row, trusts the sheet's declared dimension (padding each row to it) and counts no
 blank row, which is how a 2 KB upload took hundreds of megabytes. openpyxl still writes the

@@ -16,8 +16,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import Role, has_role
 from common.service_owned import (
+    ADMIN_EDITS,
+    ALL,
+    WRITTEN_ELSEWHERE,
+    Owned,
     ServiceOwnedFieldsMixin,
     ServicePageAddMixin,
+    declare_service_owned,
     reason_action,
     service_call,
 )
@@ -512,3 +517,41 @@ class CertificationAdmin(ServiceOwnedFieldsMixin, PersonNameSearch, SimpleHistor
             button=gettext("Reissue"),
             apply=apply,
         )
+
+
+declare_service_owned(
+    {
+        # The catalogue: a course's own values are edited here as on the catalogue page; its
+        # components' weights must add up to 100 and recorded scores must stay in range, which
+        # the catalogue service checks for the course and its components together.
+        "courses.certificationtype": ADMIN_EDITS,
+        "courses.course": ADMIN_EDITS,
+        "courses.assessmentcomponent": Owned(
+            fields=("course", "weight", "min_score", "max_score", "pass_score", "must_pass"),
+            add=False,
+            delete=False,
+        ),
+        # Editable on purpose: a centre may start a year's numbering above its paper register's;
+        # numbering skips a number already taken, so a lower value does no harm.
+        "courses.certificationsequence": ADMIN_EDITS,
+        # Cohorts are scheduled, edited and moved between statuses by their pages (cohort_create,
+        # cohort_update, cohort_transition, cohort_finalise): a larger capacity serves the
+        # waitlist, dates keep recorded attendance inside them, cancelling withdraws everyone.
+        # The admin's "add" leads to the scheduling page. Deleting stays: the database refuses a
+        # cohort with enrolments or certificates.
+        "courses.cohort": Owned(fields=ALL),
+        "courses.cohortstatuschange": WRITTEN_ELSEWHERE,
+        # Enrolled, waitlisted, withdrawn, promoted and finalised by the enrolment and
+        # finalisation services: a row deleted or a status set by hand would free a seat without
+        # serving the waitlist. Withdrawing is an admin action.
+        "courses.enrolment": WRITTEN_ELSEWHERE,
+        # Recorded by the gradebook, which refuses a finalised cohort's records and keeps who
+        # changed what.
+        "courses.attendance": WRITTEN_ELSEWHERE,
+        "courses.assessmentresult": WRITTEN_ELSEWHERE,
+        # Issued by finalisation or the historical import, numbered from the sequence, revoked and
+        # reissued by their services (actions here); never deleted: a revoked certificate still
+        # answers the public verification page.
+        "courses.certification": WRITTEN_ELSEWHERE,
+    }
+)

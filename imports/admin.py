@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from common.service_owned import ServiceOwnedFieldsMixin
+from common.service_owned import WRITTEN_ELSEWHERE, ServiceOwnedFieldsMixin, declare_service_owned
 
 from .models import ImportFile
 
@@ -16,3 +16,11 @@ class ImportFileAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     list_select_related = ("uploaded_by",)
     search_fields = ("original_name", "uploaded_by__username", "sha256")
     date_hierarchy = "uploaded_at"
+
+
+declare_service_owned(
+    {
+        # Uploads are made and applied by the import pages.
+        "imports.importfile": WRITTEN_ELSEWHERE,
+    }
+)

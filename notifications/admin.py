@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from common.service_owned import ServiceOwnedFieldsMixin
+from common.service_owned import WRITTEN_ELSEWHERE, ServiceOwnedFieldsMixin, declare_service_owned
 
 from .models import Reminder, ReminderDigest
 
@@ -37,3 +37,12 @@ class ReminderDigestAdmin(ReadOnlyAdmin):
     search_fields = ("recipient_email",)
     date_hierarchy = "day"
     list_select_related = ("user",)
+
+
+declare_service_owned(
+    {
+        # Recorded by the sweeps and sent by the digests.
+        "notifications.reminder": WRITTEN_ELSEWHERE,
+        "notifications.reminderdigest": WRITTEN_ELSEWHERE,
+    }
+)

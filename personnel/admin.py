@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from common.service_owned import ADMIN_EDITS, declare_service_owned
+
 from .models import (
     DrivingLicence,
     LanguageProficiency,
@@ -304,3 +306,19 @@ class DrivingLicenceAdmin(QualificationRecordAdmin):
 class WeaponsQualificationAdmin(QualificationRecordAdmin):
     list_display = ("person", "weapon", "issued_on", "valid_until", "validity")
     list_filter = (ValidityListFilter, "weapon", PersonUnitSubtreeListFilter)
+
+
+declare_service_owned(
+    {
+        # The register: reference data and records whose rules are the model's own (unique
+        # numbers, dates in order), edited here as on the register's pages.
+        "personnel.unit": ADMIN_EDITS,
+        "personnel.rank": ADMIN_EDITS,
+        "personnel.person": ADMIN_EDITS,
+        "personnel.languageproficiency": ADMIN_EDITS,
+        "personnel.medicalclearance": ADMIN_EDITS,
+        "personnel.passport": ADMIN_EDITS,
+        "personnel.drivinglicence": ADMIN_EDITS,
+        "personnel.weaponsqualification": ADMIN_EDITS,
+    }
+)

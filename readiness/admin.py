@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.service_owned import ServiceOwnedFieldsMixin, ServicePageAddMixin
+from common.service_owned import (
+    ADMIN_EDITS,
+    WRITTEN_ELSEWHERE,
+    Owned,
+    ServiceOwnedFieldsMixin,
+    ServicePageAddMixin,
+    declare_service_owned,
+)
 from personnel.admin import (
     PersonNameSearch,
     PersonUnitSubtreeListFilter,
@@ -400,3 +407,34 @@ class ReadinessSnapshotAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name")
     list_select_related = ("unit", "profile")
     date_hierarchy = "taken_on"
+
+
+declare_service_owned(
+    {
+        "readiness.requirementprofile": ADMIN_EDITS,
+        "readiness.mission": ADMIN_EDITS,
+        "readiness.contingent": ADMIN_EDITS,
+        "readiness.unitreadinessassessment": ADMIN_EDITS,
+        "readiness.assessmentarearesult": ADMIN_EDITS,
+        "readiness.gendertarget": ADMIN_EDITS,
+        # Taken each night by beat (readiness_snapshots_take).
+        "readiness.readinesssnapshot": WRITTEN_ELSEWHERE,
+        # deployment_plan owns who, where, in which role, when and any readiness override: it
+        # checks the overlap with other tours, the mission's dates and the person's readiness over
+        # the whole tour. Planning is its page (the admin's "add" leads there); a tour's departure
+        # and return (status, returned_on) have no other page, so they stay editable here.
+        "readiness.deployment": Owned(
+            fields=(
+                "person",
+                "mission",
+                "contingent",
+                "role",
+                "starts_on",
+                "ends_on",
+                "override_reason",
+                "override_by",
+            ),
+            delete=False,
+        ),
+    }
+)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.service_owned import ServiceOwnedFieldsMixin
+from common.service_owned import WRITTEN_ELSEWHERE, ServiceOwnedFieldsMixin, declare_service_owned
 
 from .models import CommanderDigest, ReportRequest
 
@@ -21,3 +21,12 @@ class CommanderDigestAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     list_display = ("commander", "week", "sent_at", "attempts", "last_error")
     list_filter = ("week",)
     list_select_related = ("commander",)
+
+
+declare_service_owned(
+    {
+        # Built, sent and written by their services and the worker.
+        "reports.reportrequest": WRITTEN_ELSEWHERE,
+        "reports.commanderdigest": WRITTEN_ELSEWHERE,
+    }
+)

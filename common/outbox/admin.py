@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from common.service_owned import ServiceOwnedFieldsMixin
+from common.service_owned import WRITTEN_ELSEWHERE, ServiceOwnedFieldsMixin, declare_service_owned
 
 from .models import OutboxTask
 
@@ -29,3 +29,11 @@ class OutboxTaskAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     list_filter = (PendingFilter, "task_name")
     search_fields = ("task_name", "task_id")
     date_hierarchy = "created_at"
+
+
+declare_service_owned(
+    {
+        # Recorded by task_enqueue in the write's transaction, handed over by the relay.
+        "outbox.outboxtask": WRITTEN_ELSEWHERE,
+    }
+)

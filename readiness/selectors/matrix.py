@@ -8,7 +8,7 @@ row of MATRIX_FACTS, not a model instance: building 10,000 Person objects with t
 rank was half of a whole-register page (cProfile); only the rows a page shows are loaded as
 Person objects (`with_people`). The number of queries is fixed: the people, the profile's
 requirements, the engine's own fixed set and the page's people
-(tests/personnel/test_matrix_page.py asserts it at two sizes).
+(tests/readiness/test_matrix_page.py asserts it at two sizes).
 """
 
 from __future__ import annotations

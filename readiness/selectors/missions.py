@@ -4,7 +4,7 @@ contingent's roster, and the people returning soon.
 Missions and contingents are not personal: every role that sees personnel pages sees them
 all. Rosters and the counts of people are: a commander's hold only the people of their unit
 subtree (personnel/scope.py). Each read is a fixed number of queries, however many rows
-(tests/personnel/test_missions_pages.py asserts it).
+(tests/readiness/test_missions_pages.py asserts it).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import datetime as dt
 
 from courses.views.certification_imports import CERTIFICATION_PAGES
 from tests import factories
-from tests.peacecentre.import_support import ImportBuilder
+from tests.imports.import_support import ImportBuilder
 
 
 def cert_row(**overrides) -> dict[str, str]:

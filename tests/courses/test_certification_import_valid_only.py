@@ -26,7 +26,7 @@ from tests.courses.certification_import_support import (
     recorded,
     upload,
 )
-from tests.peacecentre.import_support import read_csv
+from tests.imports.import_support import read_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from imports.models import ImportFile
 from tests import factories
 from tests.courses import certification_import_support as support
 from tests.courses.certification_import_support import cert_row, certs_csv, recorded, upload
-from tests.peacecentre.import_support import messages_of, read_csv
+from tests.imports.import_support import messages_of, read_csv
 
 pytestmark = pytest.mark.django_db
 

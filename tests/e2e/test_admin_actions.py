@@ -59,7 +59,7 @@ def test_revoke_from_the_admin(page, live_server, sign_in, screenshot):
 
     # A deployment: planned dates and override read-only, departure and return editable.
     deployment = Deployment.objects.order_by("pk").first()
-    page.goto(f"{live_server.url}/admin/personnel/deployment/{deployment.pk}/change/")
+    page.goto(f"{live_server.url}/admin/readiness/deployment/{deployment.pk}/change/")
     expect(page.locator(".field-starts_on .readonly")).to_be_visible()
     assert page.locator("input[name=starts_on]").count() == 0
     expect(page.locator("select[name=status]")).to_be_visible()

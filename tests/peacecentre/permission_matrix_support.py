@@ -39,7 +39,7 @@ from readiness.models import Contingent, Deployment, Mission
 from reports.models import ReportKindCode, ReportRequest
 from reports.services import report_build, report_request
 from tests import factories
-from tests.personnel.deployment_support import ContingentFactory, DeploymentFactory
+from tests.readiness.deployment_support import ContingentFactory, DeploymentFactory
 
 D = Decimal
 

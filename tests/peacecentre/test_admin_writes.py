@@ -51,7 +51,7 @@ from readiness.models.units import AssessmentAreaResult
 from reports.models import CommanderDigest
 from tests import factories
 from tests.peacecentre.permission_matrix_support import build_world
-from tests.personnel.deployment_support import DeploymentFactory
+from tests.readiness.deployment_support import DeploymentFactory
 
 TODAY = timezone.localdate()
 
@@ -466,7 +466,7 @@ def test_cancel_withdraws_everyone_and_refuses_a_cohort_in_progress(
 
 def test_planning_a_deployment_leads_to_the_planning_page(client, administrator):
     client.force_login(administrator)
-    response = client.get(reverse("admin:personnel_deployment_add"))
+    response = client.get(reverse("admin:readiness_deployment_add"))
     assert response.status_code == 302
     assert response.url == reverse("readiness:deployment_plan")
     assert client.get(reverse("admin:courses_cohort_add")).url == reverse("courses:cohort_create")

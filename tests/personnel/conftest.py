@@ -1,5 +1,4 @@
-"""Fixtures shared by the personnel tests: the matrix tests' unit tree and profile, the requirement
-profiles each readiness test makes for itself, and the rank names in Russian and Kazakh as a
+"""Fixtures shared by the personnel tests: the rank names in Russian and Kazakh as a
 catalogue the tests install in place of the project's (LOCALE_PATHS), so the rank reader is
 tested against translations whatever the state of locale/: personnel/ranks.py reads the
 names through gettext either way."""
@@ -12,9 +11,6 @@ import polib
 import pytest
 from django.conf import settings
 from django.test import override_settings
-
-from tests.personnel.matrix_support import build_tree, contingent_profile, only_active
-from tests.personnel.unit_readiness_support import retire_seeded_profiles
 
 RANK_TRANSLATIONS = {
     "ru": {
@@ -76,24 +72,3 @@ def rank_catalogues(tmp_path: Path):
         catalogue.save_as_mofile(str(folder / "django.mo"))
     with override_settings(LOCALE_PATHS=[str(tmp_path), *settings.LOCALE_PATHS]):
         yield RANK_TRANSLATIONS
-
-
-@pytest.fixture
-def tree(commander):
-    """MOD > KAZBAT (commanded by `commander`) > KAZBAT-1 and the units beside them
-    (matrix_support.build_tree)."""
-    return build_tree(commander)
-
-
-@pytest.fixture
-def profile(db):
-    """The matrix tests' contingent profile, the only active one."""
-    profile = contingent_profile()
-    only_active(profile)
-    return profile
-
-
-@pytest.fixture
-def own_profiles(db):
-    """Only the requirement profiles the test makes count: the seeded ones are retired."""
-    retire_seeded_profiles()

@@ -29,7 +29,7 @@ from personnel.services.imports import (
 from personnel.views.imports import PEOPLE_PAGES
 from tests import factories
 from tests.courses.certification_import_support import CERTIFICATIONS, cert_row
-from tests.peacecentre.import_support import ImportBuilder
+from tests.imports.import_support import ImportBuilder
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from personnel.services.imports import (
     people_import_preview,
     people_import_refused_rows,
 )
-from tests.peacecentre.import_support import read_csv
+from tests.imports.import_support import read_csv
 from tests.personnel import test_import_service
 from tests.personnel.test_import_service import (
     existing_person,

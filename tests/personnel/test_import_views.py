@@ -20,7 +20,7 @@ from personnel.services.imports import (
     people_import_preview,
 )
 from tests import factories
-from tests.peacecentre.import_support import messages_of, read_csv
+from tests.imports.import_support import messages_of, read_csv
 from tests.personnel import test_import_service
 from tests.personnel.test_import_service import (
     existing_person,
