@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from accounts import views as accounts_views
 from accounts.forms import SignInForm
@@ -36,14 +35,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reminders/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
-    # The readiness models' admin pages were under /admin/personnel/ before their app existed:
-    # old links and bookmarks lead to where they are now.
-    re_path(
-        r"^admin/personnel/(?P<model>mission|contingent|deployment|requirementprofile"
-        r"|unitreadinessassessment|assessmentarearesult|gendertarget|readinesssnapshot)/"
-        r"(?P<rest>.*)$",
-        RedirectView.as_view(url="/admin/readiness/%(model)s/%(rest)s", query_string=True),
-    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from courses import models as courses
 from personnel import models as personnel
-from readiness import models as readiness
+from readiness import models as readiness_models
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -113,7 +113,7 @@ class PassportFactory(factory.django.DjangoModelFactory):
 
 class MissionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = readiness.Mission
+        model = readiness_models.Mission
         django_get_or_create = ("acronym",)
 
     acronym = "UNIFIL"
@@ -124,7 +124,7 @@ class MissionFactory(factory.django.DjangoModelFactory):
 
 class RequirementProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = readiness.RequirementProfile
+        model = readiness_models.RequirementProfile
         django_get_or_create = ("code",)
 
     # Not a seeded code (migration 0006 creates the five UN profiles): a new profile each time.

@@ -8,7 +8,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,9 +80,21 @@ def test_a_back_import_breaks_the_layers(tmp_path, module, imports, complaint):
     assert complaint in result.stdout
 
 
+# Released before the layers existed and kept as released (an applied migration never changes):
+# the roles migration grants the permissions of the apps above it, and personnel's requirement
+# profiles referred to courses' certification types until they moved to readiness.
+RELEASED_BEFORE_THE_LAYERS = {
+    "peacecentre.0002_roles -> personnel.0001_initial",
+    "peacecentre.0002_roles -> courses.0003_score_range_trigger",
+    "personnel.0001_initial -> courses.0001_initial",
+    "personnel.0006_requirement_profiles -> courses.0001_initial",
+    "personnel.0010_unit_history_profile_m2m_history -> courses.0005_gradebook",
+}
+
+
 def test_migrations_depend_one_way():
     """A migration depends on its own app's or on apps below it (a model refers down only)."""
-    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
     upward = []
     for (label, name), node in graph.nodes.items():
         package = PACKAGE_OF_LABEL.get(label, label)
@@ -93,4 +104,5 @@ def test_migrations_depend_one_way():
             other = PACKAGE_OF_LABEL.get(dependency_label, dependency_label)
             if other in LAYER_OF and LAYER_OF[other] < LAYER_OF[package]:
                 upward.append(f"{label}.{name} -> {dependency_label}.{dependency}")
-    assert upward == []
+    assert sorted(set(upward) - RELEASED_BEFORE_THE_LAYERS) == []
+    assert set(upward) >= RELEASED_BEFORE_THE_LAYERS  # the list names real migrations

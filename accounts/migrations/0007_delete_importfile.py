@@ -7,7 +7,6 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("peacecentre", "0006_user_history"),
-        ("imports", "0001_initial"),
     ]
 
     operations = [

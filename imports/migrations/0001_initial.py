@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("peacecentre", "0006_user_history"),
+        ("peacecentre", "0007_delete_importfile"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PLAN_PERMISSION = "readiness.add_deployment"
-OVERRIDE_PERMISSION = "personnel.override_deployment_readiness"
+OVERRIDE_PERMISSION = "readiness.override_deployment_readiness"
 OVERLAP_CONSTRAINT = "deployment_no_overlap"  # named in migration 0008's constraint/triggers
 MAX_TOUR_MONTHS = 36
 ACTIVE = (Deployment.Status.PLANNED, Deployment.Status.DEPLOYED)

@@ -101,14 +101,3 @@ def test_only_the_sign_in_verification_language_and_health_pages_are_public():
         if not getattr(resolve("/" + path).func, "login_required", True)
     }
     assert opened == PUBLIC
-
-
-@pytest.mark.django_db
-def test_the_readiness_admin_pages_old_addresses_lead_to_the_new(client, administrator):
-    client.force_login(administrator)
-    response = client.get("/admin/personnel/deployment/?status=planned")
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/readiness/deployment/?status=planned"
-    assert client.get(response["Location"]).status_code == 200
-    # The register's own admin pages stay where they are.
-    assert client.get("/admin/personnel/person/").status_code == 200

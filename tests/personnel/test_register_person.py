@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from courses.models import Enrolment
 from personnel import models as personnel
-from readiness import models as readiness
+from readiness import models as readiness_models
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ class WeaponsQualificationFactory(factory.django.DjangoModelFactory):
 
 class DeploymentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = readiness.Deployment
+        model = readiness_models.Deployment
 
     person = factory.SubFactory(factories.PersonFactory)
     mission = factory.SubFactory(factories.MissionFactory)
@@ -50,7 +50,7 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     # One tour after another: a person's tours never overlap (a database rule).
     starts_on = factory.Sequence(lambda n: dt.date(2000, 1, 1) + dt.timedelta(days=400 * n))
     ends_on = factory.LazyAttribute(lambda d: d.starts_on + dt.timedelta(days=364))
-    status = readiness.Deployment.Status.COMPLETED
+    status = readiness_models.Deployment.Status.COMPLETED
 
 
 def url(person) -> str:

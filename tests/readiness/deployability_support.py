@@ -9,7 +9,7 @@ import factory
 
 from courses.models import Certification
 from personnel import models as personnel
-from readiness import models as readiness
+from readiness import models as readiness_models
 from readiness.deployability import Check, PersonReadiness, deployability
 from tests import factories
 
@@ -42,11 +42,11 @@ class WeaponsQualificationFactory(factory.django.DjangoModelFactory):
     weapon = personnel.WeaponsQualification.Weapon.RIFLE
 
 
-def bare_profile(**fields) -> readiness.RequirementProfile:
+def bare_profile(**fields) -> readiness_models.RequirementProfile:
     """A profile that asks for nothing but `fields` (the model's defaults ask for a medical
     clearance and a passport; those are off unless named). A fresh code each time: the five
     seeded profiles already hold theirs."""
-    return readiness.RequirementProfile.objects.create(
+    return readiness_models.RequirementProfile.objects.create(
         code=f"test-profile-{next(_codes)}",
         name="Test role",
         gender_category=personnel.GenderCategory.CONTINGENT,

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from personnel import models as personnel
+from readiness import models as readiness_models
 from readiness.deployability import (
     Check,
     PersonReadiness,
@@ -46,7 +47,7 @@ def verdict_and_reason(found: Check) -> tuple[Verdict, str]:
 
 
 def test_requirements_of_the_seeded_observer_profile_in_order():
-    profile = readiness.RequirementProfile.objects.get(code="un-military-observer")
+    profile = readiness_models.RequirementProfile.objects.get(code="un-military-observer")
 
     requirements = profile_requirements(profile)
 
@@ -763,7 +764,7 @@ def test_certificate_issued_after_the_day_does_not_count_yet(unmem_profile):
 
 
 def observer():
-    return readiness.RequirementProfile.objects.get(code="un-military-observer")
+    return readiness_models.RequirementProfile.objects.get(code="un-military-observer")
 
 
 def fully_qualified_observer(**fields):

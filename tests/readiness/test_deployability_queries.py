@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from personnel import models as personnel
-from readiness import models as readiness
+from readiness import models as readiness_models
 from readiness.deployability import Verdict, deployability, profile_requirements
 from tests import factories
 from tests.readiness.deployability_support import (
@@ -37,7 +37,7 @@ def unit_with_people(count: int) -> personnel.Unit:
     return unit
 
 
-def everything_profile() -> readiness.RequirementProfile:
+def everything_profile() -> readiness_models.RequirementProfile:
     profile = bare_profile(
         categories=["military"],
         officers_only=True,
@@ -100,7 +100,7 @@ def test_a_prefetched_profile_and_loaded_people_with_ranks_save_three_queries(
     django_assert_num_queries,
 ):
     unit = unit_with_people(5)
-    profile = readiness.RequirementProfile.objects.prefetch_related(
+    profile = readiness_models.RequirementProfile.objects.prefetch_related(
         "required_certifications", "allowed_ranks"
     ).get(pk=everything_profile().pk)
     people = list(personnel.Person.objects.filter(unit=unit).select_related("rank"))
