@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.peacecentre import hostile_spreadsheets as hostile
+from tests.common import hostile_spreadsheets as hostile
 
 MEMORY_LIMIT = 320 * 1024 * 1024
 # CPU seconds per file (wall time on a shared CI machine says more about the neighbours):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from common import spreadsheets
-from tests.peacecentre import hostile_spreadsheets as hostile
+from tests.common import hostile_spreadsheets as hostile
 
 REQUIRED = ["service_number", "last_name"]
 OPTIONAL = ["email"]

@@ -126,7 +126,7 @@ def test_a_hostile_workbook_gets_its_message_on_the_form(
     """A 1.5 KB workbook claiming a million rows by 16,384 columns, and a workbook with
     formula cells: the upload page again, each with its message under the file field."""
     from personnel.services.imports import PEOPLE_REQUIRED
-    from tests.peacecentre import hostile_spreadsheets as hostile
+    from tests.common import hostile_spreadsheets as hostile
 
     registrar.set_password("peacekeeper-2026")
     registrar.save()

@@ -14,8 +14,8 @@ from courses.services.certification_imports import CERTIFICATION_REQUIRED
 from imports.models import ImportFile
 from personnel.models import Person
 from personnel.services.imports import PEOPLE_REQUIRED
+from tests.common import hostile_spreadsheets as hostile
 from tests.courses.enrolment_support import make_cohort
-from tests.peacecentre import hostile_spreadsheets as hostile
 
 pytestmark = pytest.mark.django_db
 
