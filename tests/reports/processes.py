@@ -18,7 +18,7 @@ from django.db import connection
 from reports.models import ReportRequest
 from reports.services import PROGRESS_DELAY_ENV
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_for(report: ReportRequest, statuses: set[str], *, seconds: float) -> ReportRequest:
