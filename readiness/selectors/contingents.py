@@ -263,9 +263,12 @@ def rotation_proposal(*, contingent: Contingent, today: dt.date | None = None) -
     are free and ready over its tour, each with the engine's verdict. Ready people whose
     records all hold to the end come first, then those with a record lapsing before it (they
     need renewing); by name within each. A person is proposed for one role only: roles with
-    the fewest ready people are served first. Queries: the posts, the tours, the people, and
-    the engine once per role with open posts."""
+    the fewest ready people are served first. Queries: the contingent, the posts, the tours,
+    the people, and the engine once per role with open posts."""
     today = today or timezone.localdate()
+    # Read afresh: the unit's path is what the subtree is found by (paths move when units
+    # are added beside it).
+    contingent = Contingent.objects.select_related("mission", "unit").get(pk=contingent.pk)
     summary = posts_summary_counts(contingent=contingent)
     people = list(proposal_people(contingent).values_list(*PROPOSAL_FACTS, named=True))
     on, ends_on = tour_window(contingent, today=today)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from personnel.models import Person, Unit
-from personnel.models.dates import whole_months
+from personnel.models.dates import period_end, whole_months
 from readiness.models import Contingent, ContingentPost, Deployment, Mission, RequirementProfile
 from readiness.selectors.contingents import (
     filling_deployments,
@@ -227,8 +227,13 @@ def _posts_set(contingent: Contingent, wanted: Mapping[RequirementProfile, int])
 
 
 def next_rotation_dates(contingent: Contingent) -> tuple[dt.date, dt.date]:
-    """Rotation N+1's window: from the day after N ends, as many days as N."""
+    """Rotation N+1's window: from the day after N ends, as long as N. A rotation of whole
+    months is followed by one of as many months (12 months from 2027-12-23 end on
+    2028-12-22 although 2028 has a 29 February); any other by one of as many days."""
     starts_on = contingent.ends_on + dt.timedelta(days=1)
+    months = whole_months(contingent.starts_on, contingent.ends_on)
+    if months and period_end(contingent.starts_on, months=months) == contingent.ends_on:
+        return starts_on, period_end(starts_on, months=months)
     return starts_on, starts_on + (contingent.ends_on - contingent.starts_on)
 
 
