@@ -95,27 +95,40 @@ class ContingentForm(forms.Form):
         return initial
 
 
-class ProposalAcceptForm(forms.Form):
-    """The picks of a proposal: values "<person id>:<role id>", checked against the proposal
-    the page showed (the view keeps only picks it offers)."""
+NOT_OFFERED = _("A pick is not one this page offers: reload it.")
 
-    picks = forms.MultipleChoiceField(
+
+class PicksField(forms.Field):
+    """Ticked boxes "<person id>:<role id>", as (person id, role id) pairs."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value) -> list[tuple[int, int]]:
+        pairs = []
+        for item in value or []:
+            person, _sep, role = str(item).partition(":")
+            if not all(part.isascii() and part.isdigit() for part in (person, role)):
+                raise forms.ValidationError(NOT_OFFERED, code="invalid")
+            pairs.append((int(person), int(role)))
+        return pairs
+
+
+class ProposalAcceptForm(forms.Form):
+    """The ticked picks of a proposal. Only their shape and role are checked here: whether
+    each person may still be planned is the services' to say, pick by pick, so one that
+    became impossible since the page was shown does not lose the others."""
+
+    picks = PicksField(
         label=_("Proposed people"),
-        choices=(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Choose at least one proposed person."),
-            "invalid_choice": _(
-                "A choice is no longer proposed (the roster changed): reload the page."
-            ),
-        },
+        error_messages={"required": _("Tick at least one proposed person.")},
     )
 
-    def __init__(self, *args, offered: list[str], **kwargs) -> None:
+    def __init__(self, *args, roles: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["picks"].choices = [(value, value) for value in offered]
+        self.roles = set(roles)
 
-    def pairs(self) -> list[tuple[int, int]]:
-        return [
-            tuple(int(part) for part in value.split(":")) for value in self.cleaned_data["picks"]
-        ]
+    def clean_picks(self) -> list[tuple[int, int]]:
+        pairs = self.cleaned_data["picks"]
+        if any(role not in self.roles for _person, role in pairs):
+            raise forms.ValidationError(NOT_OFFERED, code="not_offered")
+        return pairs

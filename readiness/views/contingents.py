@@ -55,7 +55,7 @@ def _form_page(request: HttpRequest, contingent: Contingent | None) -> HttpRespo
     if contingent is None and asked.isascii() and asked.isdigit():
         initial["mission"] = asked
     form = ContingentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         units=selectors.managed_units(request.user),
         roles=_roles(contingent),
@@ -140,7 +140,6 @@ def contingent_next_rotation(request: HttpRequest, pk: int) -> HttpResponse:
             "following": following,
             "errors": error.messages if error else [],
         },
-        status=400 if error else 200,
     )
 
 
@@ -151,19 +150,16 @@ def contingent_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     POST: plan the ticked ones through the deployment service, one by one."""
     contingent = _managed(request, pk)
     proposal = selectors.rotation_proposal(contingent=contingent)
-    offered = [
-        f"{candidate.person.pk}:{row.role.pk}"
-        for row in proposal.rows
-        for candidate in row.candidates
-    ]
-    form = ProposalAcceptForm(request.POST or None, offered=offered)
+    roles = {row.role.pk: row.role for row in proposal.rows}
+    form = ProposalAcceptForm(request.POST if request.method == "POST" else None, roles=list(roles))
     if request.method == "POST" and form.is_valid():
-        pairs = form.pairs()
-        people = Person.objects.in_bulk([person_id for person_id, _role in pairs])
-        roles = {row.role.pk: row.role for row in proposal.rows}
+        pairs = form.cleaned_data["picks"]
+        people = Person.objects.select_related("rank").in_bulk([person for person, _role in pairs])
+        if len(people) < len({person for person, _role in pairs}):
+            raise Http404  # an id that is no one
         outcome = services.proposal_accept(
             contingent=contingent,
-            picks=[(people[person_id], roles[role_id]) for person_id, role_id in pairs],
+            picks=[(people[person], roles[role]) for person, role in pairs],
             by=request.user,
         )
         if outcome.planned:
