@@ -270,7 +270,10 @@ def rotation_proposal(*, contingent: Contingent, today: dt.date | None = None) -
     # are added beside it).
     contingent = Contingent.objects.select_related("mission", "unit").get(pk=contingent.pk)
     summary = posts_summary_counts(contingent=contingent)
-    people = list(proposal_people(contingent).values_list(*PROPOSAL_FACTS, named=True))
+    # Loaded once and handed to the engine as the queryset: it reuses the rows and reads the
+    # records through a subquery of it rather than a list of a thousand ids.
+    rows = proposal_people(contingent).values_list(*PROPOSAL_FACTS, named=True)
+    people = list(rows)
     on, ends_on = tour_window(contingent, today=today)
     open_roles = [(post, open_) for post, open_ in summary if open_ > 0]
     profiles = _profiles([post.role_id for post, _open in open_roles]) if people else {}
@@ -280,7 +283,7 @@ def rotation_proposal(*, contingent: Contingent, today: dt.date | None = None) -
             ready[post.role_id] = []
             continue
         verdicts = deployability(
-            people=people, profile=profiles[post.role_id], on=on, tour_ends_on=ends_on
+            people=rows, profile=profiles[post.role_id], on=on, tour_ends_on=ends_on
         )
         candidates = [
             Candidate(person=readiness.person, readiness=readiness)
@@ -304,7 +307,7 @@ def rotation_proposal(*, contingent: Contingent, today: dt.date | None = None) -
                 taken.add(candidate.person.pk)
                 picks.append(candidate)
         chosen[post.role_id] = picks
-    rows = [
+    proposal_rows = [
         ProposalRow(
             role=post.role,
             open=open_,
@@ -313,7 +316,7 @@ def rotation_proposal(*, contingent: Contingent, today: dt.date | None = None) -
         )
         for post, open_ in summary
     ]
-    return Proposal(contingent=contingent, rows=rows, considered=len(people))
+    return Proposal(contingent=contingent, rows=proposal_rows, considered=len(people))
 
 
 def posts_summary_counts(*, contingent: Contingent) -> list[tuple[ContingentPost, int]]:

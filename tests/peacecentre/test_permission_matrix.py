@@ -516,6 +516,7 @@ OWNERS_OF_UNIT_A_REPORTS = only((*EDITORS, COMMANDER_OWN), 200, others=404)
 REPORT_KIND_ANSWERS: dict[str, dict[str, object]] = {
     ReportKindCode.READINESS_MATRIX: OWNERS_OF_UNIT_A_REPORTS,
     ReportKindCode.CONTINGENT_READINESS: OWNERS_OF_UNIT_A_REPORTS,
+    ReportKindCode.NOMINAL_ROLL: OWNERS_OF_UNIT_A_REPORTS,
     ReportKindCode.CERTIFICATIONS_LAPSING: OWNERS_OF_UNIT_A_REPORTS,
     ReportKindCode.GENDER_BALANCE: OWNERS_OF_UNIT_A_REPORTS,
     # Whoever may open cohort X: registrars, administrators, its instructor.
