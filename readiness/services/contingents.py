@@ -104,7 +104,11 @@ def contingent_save(
     _require_manager(by)
     mission = Mission.objects.get(pk=mission.pk)
     if contingent is not None:
-        contingent = Contingent.objects.select_for_update().get(pk=contingent.pk)
+        contingent = (
+            Contingent.objects.select_for_update(of=("self",))
+            .select_related("mission", "unit")
+            .get(pk=contingent.pk)
+        )
         # The contingent's present unit must be the user's too, not only the one asked for.
         _require_unit(by, contingent.unit)
     _require_unit(by, unit)
@@ -160,10 +164,9 @@ def contingent_save(
             filled[role_id] = filled.get(role_id, 0) + 1
         names = dict(RequirementProfile.objects.filter(pk__in=filled).values_list("pk", "name"))
         counts = {role.pk: count for role, count in wanted.items()}
+        posted = set(contingent.posts.values_list("role_id", flat=True))
         for role_id, tours in sorted(filled.items()):
-            if counts.get(role_id, 0) < tours and role_id in {
-                p.role_id for p in contingent.posts.all()
-            }:
+            if role_id in posted and counts.get(role_id, 0) < tours:
                 refuse(
                     "posts",
                     ngettext(
@@ -174,6 +177,16 @@ def contingent_save(
                     % {"role": names[role_id], "n": tours},
                     "below_filled",
                 )
+        if mission.pk != contingent.mission_id and contingent.deployments.exists():
+            refuse(
+                "mission",
+                _(
+                    "Tours are planned in this contingent: it stays in %(mission)s. Cancel "
+                    "them first, or create a contingent in the other mission."
+                )
+                % {"mission": contingent.mission.acronym},
+                "mission_has_tours",
+            )
     taken = Contingent.objects.filter(mission=mission, unit=unit, rotation=rotation)
     if contingent is not None:
         taken = taken.exclude(pk=contingent.pk)

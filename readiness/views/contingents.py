@@ -149,8 +149,8 @@ def contingent_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the open posts by role, each with the people proposed for it and their verdicts.
     POST: plan the ticked ones through the deployment service, one by one."""
     contingent = _managed(request, pk)
-    proposal = selectors.rotation_proposal(contingent=contingent)
-    roles = {row.role.pk: row.role for row in proposal.rows}
+    posts = contingent.posts.select_related("role")
+    roles = {post.role_id: post.role for post in posts}
     form = ProposalAcceptForm(request.POST if request.method == "POST" else None, roles=list(roles))
     if request.method == "POST" and form.is_valid():
         pairs = form.cleaned_data["picks"]
@@ -185,7 +185,7 @@ def contingent_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contingent": contingent,
             "mission": contingent.mission,
-            "proposal": proposal,
+            "proposal": selectors.rotation_proposal(contingent=contingent),
             "form": form,
         },
     )

@@ -484,3 +484,18 @@ def test_the_next_rotations_proposal_is_accepted_into_its_posts(world):
     summary = posts_summary(contingent=following, user=world.commander)
     assert (summary.filled, summary.open) == (6, 0)
     assert rotation_proposal(contingent=following).proposed == 0
+
+
+def test_a_contingent_with_tours_stays_in_its_mission(world):
+    post_fill(
+        contingent=world.contingent,
+        person=ready_person(world.company, "Amanov"),
+        role=world.member,
+        by=world.commander,
+    )
+    posts = {world.officer: 1, world.staff: 2, world.member: 3}
+    with pytest.raises(ValidationError) as refused:
+        save(world, world.commander, contingent=world.contingent, posts=posts)
+    assert "it stays in UNIFIL" in errors_of(refused.value)["mission"][0]
+    world.contingent.refresh_from_db()
+    assert world.contingent.mission == world.mission
