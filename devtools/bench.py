@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -211,8 +212,8 @@ def enrol_unit() -> list[Figure]:
         cohort = Cohort.objects.create(
             course=course,
             code="BENCH-ENROL",
-            starts_on=dt.date.today() + dt.timedelta(days=400),
-            ends_on=dt.date.today() + dt.timedelta(days=410),
+            starts_on=timezone.localdate() + dt.timedelta(days=400),
+            ends_on=timezone.localdate() + dt.timedelta(days=410),
             capacity=120,
             status=Cohort.Status.OPEN,
         )
@@ -253,7 +254,7 @@ def finalisable_cohort(*, by: User):
     )
     from personnel.models import Person
 
-    ends_on = dt.date.today() - dt.timedelta(days=7)
+    ends_on = timezone.localdate() - dt.timedelta(days=7)
     starts_on = ends_on - dt.timedelta(days=11)
     course = Course.objects.create(
         code="BENCH6",
@@ -467,6 +468,84 @@ def readiness_report() -> list[Figure]:
     return [Figure(result["name"], result["seconds"], result["target"], result["detail"])]
 
 
+ROTATION_POSTS = {"staff-officer": 20, "un-military-observer": 10, "contingent-member": 120}
+
+
+@benchmark("next rotation proposal")
+def next_rotation_proposal() -> list[Figure]:
+    """Rotation N+1 of a 150-post contingent of a battalion (20 staff officer, 10 military
+    observer and 120 contingent-member posts) created from rotation N, then its roster proposed
+    from the battalion's people with the engine's verdicts over the new tour (median of 5,
+    each run rolled back), and the proposal page as the commander opens it."""
+    from personnel.models import Person, Unit
+    from readiness.models import Contingent, ContingentPost, Mission, RequirementProfile
+    from readiness.selectors.contingents import proposal_people, rotation_proposal
+    from readiness.services.contingents import contingent_next_rotation
+
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.get(username="registrar")
+    battalion = Unit.objects.get(code="BN-01")
+    mission = Mission.objects.filter(ended_on__isnull=True).order_by("started_on").first()
+    roles = RequirementProfile.objects.in_bulk(ROTATION_POSTS, field_name="code")
+    outcome: dict[str, object] = {}
+
+    def seed() -> Contingent:
+        contingent = Contingent.objects.create(
+            mission=mission,
+            unit=battalion,
+            name="Bench company",
+            rotation=900,
+            # Rotation N ends in 59 days: N+1 starts 60 days ahead, as a rotation is planned.
+            starts_on=timezone.localdate() - dt.timedelta(days=305),
+            ends_on=timezone.localdate() + dt.timedelta(days=59),
+            planned_strength=sum(ROTATION_POSTS.values()),
+        )
+        ContingentPost.objects.bulk_create(
+            ContingentPost(contingent=contingent, role=roles[code], count=count)
+            for code, count in ROTATION_POSTS.items()
+        )
+        return contingent
+
+    def propose() -> None:
+        following = contingent_next_rotation(contingent=seed(), by=admin)
+        proposal = rotation_proposal(contingent=following)
+        outcome.update(proposed=proposal.proposed, considered=proposal.considered, pk=following.pk)
+
+    in_rollback(propose)  # warm-up
+    seconds = statistics.median(in_rollback(propose) for _ in range(5))
+    people = Person.objects.count()
+    detail = (
+        f"{people:,} people; BN-01: {outcome['considered']:,} free people considered, "
+        f"{outcome['proposed']} of 150 posts proposed; median of 5 (creating N+1 included)"
+    )
+    figures = [
+        Figure(
+            f"next rotation proposal for a 150-post contingent at {people:,} people",
+            seconds,
+            1.0,
+            detail,
+        )
+    ]
+    # The page, as the administrator opens it (one rolled-back contingent kept for the runs).
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(admin)
+    try:
+        with transaction.atomic():
+            contingent = seed()
+            url = reverse("readiness:contingent_proposal", args=[contingent.pk])
+            figures.append(
+                Figure(
+                    "next rotation proposal page (150 posts, BN-01)",
+                    median_server_time(client, url, runs=5, warmup=1),
+                    None,  # the proposal above, with its 150 rows rendered
+                    f"{proposal_people(contingent).count():,} free people; median of 5",
+                )
+            )
+            raise Rollback
+    except Rollback:
+        pass
+    return figures
+
+
 # Last: it grows the register to 100,000 certifications, and keeps them for the next run.
 @benchmark("reminder sweep")
 def reminder_sweep() -> list[Figure]:
@@ -527,7 +606,7 @@ def environment() -> str:
     from personnel.models import Person
 
     return (
-        f"{dt.date.today():%Y-%m-%d}, Python {platform.python_version()}, "
+        f"{timezone.localdate():%Y-%m-%d}, Python {platform.python_version()}, "
         f"{connection.vendor} ({version.split(',')[0]}), {Person.objects.count():,} people, "
         f"{platform.machine()} with {os.cpu_count()} cores"
     )

@@ -3,7 +3,7 @@ predate this app), named in the "readiness" namespace."""
 
 from django.urls import path
 
-from .views import matrix, missions, units
+from .views import contingents, matrix, missions, units
 
 app_name = "readiness"
 
@@ -32,4 +32,21 @@ urlpatterns += [
     path("contingents/<int:pk>/", missions.contingent_detail, name="contingent_detail"),
     path("deployments/plan/", missions.deployment_plan, name="deployment_plan"),
     path("deployments/returning/", missions.deployments_returning, name="deployments_returning"),
+]
+
+# Contingents and rotations: posts by role, the next rotation, its proposed roster
+# (readiness/views/contingents.py).
+urlpatterns += [
+    path("contingents/new/", contingents.contingent_create, name="contingent_create"),
+    path("contingents/<int:pk>/edit/", contingents.contingent_edit, name="contingent_edit"),
+    path(
+        "contingents/<int:pk>/next-rotation/",
+        contingents.contingent_next_rotation,
+        name="contingent_next_rotation",
+    ),
+    path(
+        "contingents/<int:pk>/proposal/",
+        contingents.contingent_proposal,
+        name="contingent_proposal",
+    ),
 ]

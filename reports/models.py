@@ -14,6 +14,7 @@ class ReportKindCode(models.TextChoices):
     COHORT_RESULTS = "cohort_results", _("Cohort results")
     CERTIFICATIONS_LAPSING = "certifications_lapsing", _("Certifications lapsing")
     GENDER_BALANCE = "gender_balance", _("Gender balance")
+    NOMINAL_ROLL = "nominal_roll", _("Nominal roll")
 
 
 class ReportFormat(models.TextChoices):

@@ -2,7 +2,7 @@
 personnel app and keep its tables (each Meta names its db_table; the history models keep
 theirs through table_name)."""
 
-from .missions import Contingent, Deployment, DeploymentStatus, Mission
+from .missions import Contingent, ContingentPost, Deployment, DeploymentStatus, Mission
 from .requirements import RequirementProfile
 from .units import (
     AreaResult,
@@ -23,6 +23,7 @@ __all__ = [
     "AssessmentKind",
     "AssessmentOutcome",
     "Contingent",
+    "ContingentPost",
     "Deployment",
     "DeploymentStatus",
     "GenderTarget",

@@ -87,6 +87,44 @@ class Contingent(models.Model):
         return bool(self.partner_country)
 
 
+class ContingentPost(models.Model):
+    """A contingent's authorised strength in one role: `count` posts of `role` (e.g. 12
+    officer, 18 staff and 90 contingent-member posts for a 120-strong company). The
+    contingent's `planned_strength` is the sum of its posts, kept by the contingent services
+    (readiness/services/contingents.py) in the same transaction as the posts."""
+
+    contingent = models.ForeignKey(
+        Contingent, verbose_name=_("contingent"), on_delete=models.CASCADE, related_name="posts"
+    )
+    role = models.ForeignKey(
+        "readiness.RequirementProfile",
+        verbose_name=_("role"),
+        on_delete=models.PROTECT,
+        related_name="contingent_posts",
+    )
+    count = models.PositiveIntegerField(_("posts"))
+
+    class Meta:
+        verbose_name = _("contingent post")
+        verbose_name_plural = _("contingent posts")
+        ordering = ["contingent", "role__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contingent", "role"],
+                name="contingent_post_one_row_per_role",
+                violation_error_message=_("A contingent has one row of posts per role."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gt=0),
+                name="contingent_post_count_positive",
+                violation_error_message=_("A role needs at least one post."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contingent}: {self.count} x {self.role}"
+
+
 class DeploymentStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     DEPLOYED = "deployed", _("deployed")

@@ -24,6 +24,7 @@ from personnel.models.dates import period_end
 from personnel.scope import people_for
 from readiness.forms.deployments import DeploymentPlanForm
 from readiness.models import Contingent, Mission
+from readiness.selectors import contingents as contingent_selectors
 from readiness.selectors import missions as selectors
 from readiness.services import deployments as services
 
@@ -60,6 +61,8 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "mission": page.mission,
             "can_plan": page.mission.is_open and request.user.has_perm(services.PLAN_PERMISSION),
+            "can_add_contingent": page.mission.is_open
+            and contingent_selectors.may_manage_contingents(request.user),
         },
     )
 
@@ -80,6 +83,11 @@ def contingent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mission": page.contingent.mission,
             "can_plan": page.contingent.mission.is_open
             and request.user.has_perm(services.PLAN_PERMISSION),
+            # Posts by role: filled / open / at risk (readiness/selectors/contingents.py).
+            "posts": contingent_selectors.posts_summary(
+                contingent=page.contingent, user=request.user
+            ),
+            "can_manage": contingent_selectors.manages(request.user, page.contingent),
         },
     )
 

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (registration)
     cohort_results,
     contingent_readiness,
     gender_balance,
+    nominal_roll,
     readiness_matrix,
 )
 from .base import REPORT_KINDS, BuiltReport, Progress, ReportKind, kind_for, register

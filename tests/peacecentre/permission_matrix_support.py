@@ -242,6 +242,7 @@ def _reports(users, *, unit_a, cohort, contingent) -> dict[str, ReportRequest]:
             commander,
             {"format": "pdf", "contingent": contingent.pk},
         ),
+        ReportKindCode.NOMINAL_ROLL: (commander, {"format": "xlsx", "contingent": contingent.pk}),
         ReportKindCode.CERTIFICATIONS_LAPSING: (commander, {"format": "xlsx"}),
         ReportKindCode.GENDER_BALANCE: (commander, {"format": "xlsx", "unit": unit_a.pk}),
         ReportKindCode.COHORT_RESULTS: (users[REGISTRAR], {"format": "xlsx", "cohort": cohort.pk}),

@@ -182,6 +182,28 @@ MATRIX: dict[str, Row] = {
     "readiness:mission_detail": Row(get=only((*EDITORS, *COMMANDERS), 200), pk="mission"),
     "readiness:contingent_detail": Row(get=only((*EDITORS, *COMMANDERS), 200), pk="contingent"),
     "readiness:deployments_returning": Row(get=only((*EDITORS, *COMMANDERS), 200)),
+    # Contingents and rotations are managed by commanders (their subtree: another unit's
+    # contingent is 404) and administrators; registrars read the contingent page only.
+    # Empty POSTs: the forms answer with their errors; the next rotation of a contingent
+    # without posts is refused on the page.
+    "readiness:contingent_create": Row(
+        get=only((ADMINISTRATOR, *COMMANDERS), 200), post=only((ADMINISTRATOR, *COMMANDERS), 200)
+    ),
+    "readiness:contingent_edit": Row(
+        get=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+        post=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+        pk="contingent",
+    ),
+    "readiness:contingent_next_rotation": Row(
+        get=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+        post=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+        pk="contingent",
+    ),
+    "readiness:contingent_proposal": Row(
+        get=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+        post=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+        pk="contingent",
+    ),
     "readiness:deployment_plan": Row(
         get=only((*EDITORS, *COMMANDERS), 200), post=only((*EDITORS, *COMMANDERS), 200)
     ),
@@ -494,6 +516,7 @@ OWNERS_OF_UNIT_A_REPORTS = only((*EDITORS, COMMANDER_OWN), 200, others=404)
 REPORT_KIND_ANSWERS: dict[str, dict[str, object]] = {
     ReportKindCode.READINESS_MATRIX: OWNERS_OF_UNIT_A_REPORTS,
     ReportKindCode.CONTINGENT_READINESS: OWNERS_OF_UNIT_A_REPORTS,
+    ReportKindCode.NOMINAL_ROLL: OWNERS_OF_UNIT_A_REPORTS,
     ReportKindCode.CERTIFICATIONS_LAPSING: OWNERS_OF_UNIT_A_REPORTS,
     ReportKindCode.GENDER_BALANCE: OWNERS_OF_UNIT_A_REPORTS,
     # Whoever may open cohort X: registrars, administrators, its instructor.
