@@ -119,8 +119,31 @@ def test_search_then_preview_one_person(signed_in, cohort):
     assert Enrolment.objects.get().person == person
 
 
-def test_preview_of_a_person_who_does_not_exist_is_not_found(signed_in, cohort):
-    assert signed_in.get(url("enrol_person", cohort.pk), {"person": 999_999}).status_code == 404
+@pytest.mark.parametrize("forged", ["999999", "12abc", "-1", "1" * 40])
+def test_a_forged_person_id_is_the_pickers_error(signed_in, cohort, forged):
+    response = signed_in.get(url("enrol_person", cohort.pk), {"person": forged})
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error("person", "invalid_choice")
+    assert response.context["plan"] is None
+
+
+def test_a_service_number_typed_without_the_list_previews_the_person(signed_in, cohort):
+    person = factories.PersonFactory(service_number="KZ-4711")
+
+    preview = signed_in.get(url("enrol_person", cohort.pk), {"q": "kz-4711"})
+
+    assert preview.context["form"].cleaned_data["person"] == person
+    assert outcomes(preview) == [Outcome.ENROL]
+
+
+def test_a_name_nobody_has_is_the_pickers_error(signed_in, cohort):
+    factories.PersonFactory(last_name="Other")
+
+    response = signed_in.get(url("enrol_person", cohort.pk), {"q": "Жумабаев"})
+
+    assert response.context["results"] == []
+    assert response.context["form"].has_error("person", "not_found")
 
 
 def test_an_explicit_nomination_is_carried_to_the_apply(signed_in, cohort):
