@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from courses.models import Cohort, Enrolment
 from courses.services.enrolment import Outcome
+from personnel.models import Person
 from tests import factories
 from tests.courses.enrolment_support import make_cohort, make_people, positions, seat, waitlist
 
@@ -135,6 +136,28 @@ def test_a_service_number_typed_without_the_list_previews_the_person(signed_in, 
 
     assert preview.context["form"].cleaned_data["person"] == person
     assert outcomes(preview) == [Outcome.ENROL]
+
+
+def test_the_enrol_page_does_not_grow_with_the_register(client, registrar):
+    cohort = make_cohort(capacity=3, code="PDT-2027-09")
+    page = url("enrol_person", cohort.pk)
+    client.force_login(registrar)
+
+    def measure() -> tuple[int, int]:
+        client.get(page)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        return len(response.content), len(queries)
+
+    size, queries = measure()
+    unit = factories.UnitFactory()
+    Person.objects.bulk_create(
+        factories.PersonFactory.build(unit=unit, rank=None, service_number=f"GROW-{i:04d}")
+        for i in range(300)
+    )
+    grown_size, grown_queries = measure()
+    assert grown_queries == queries
+    assert abs(grown_size - size) < 64  # the CSRF token's length aside, the same page
 
 
 def test_a_name_nobody_has_is_the_pickers_error(signed_in, cohort):
