@@ -119,7 +119,8 @@ class PersonSearchForm(NominationFields):
 
     def typed(self) -> str:
         """The text in the picker, as submitted."""
-        return self["person"].value()["text"].strip() if self.is_bound else ""
+        widget = self.fields["person"].widget
+        return str(self.data.get(widget.text_input_name("person")) or "").strip()
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -68,6 +68,18 @@ class PersonPickerField(forms.Field):
             raise ValidationError(self.error_messages["required"], code="required")
 
     def clean(self, value) -> Person | None:
+        person = self._resolve(value)
+        # Shown again as chosen (label and id) when the form comes back with other errors.
+        self._resolved = (self.to_python(value), person)
+        return person
+
+    def bound_data(self, data, initial):
+        resolved = getattr(self, "_resolved", None)
+        if resolved and resolved[1] is not None and resolved[0] == self.to_python(data):
+            return resolved[1]
+        return data
+
+    def _resolve(self, value) -> Person | None:
         value = self.to_python(value)
         self.validate(value)
         self.run_validators(value)
