@@ -102,7 +102,7 @@ class PersonSearchForm(NominationFields):
 
     def __init__(self, *args, people: QuerySet[Person] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people if people is not None else Person.objects.all()
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
         self.fields["person"].widget.attrs["autofocus"] = True
         self.helper = FormHelper()
         self.helper.form_method = "get"
