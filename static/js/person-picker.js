@@ -53,6 +53,8 @@
     const choose = (index) => {
       const row = options[index] && options[index].row;
       if (!row) return;
+      window.clearTimeout(timer); // a search still due or under way would reopen the list
+      asked += 1;
       hidden.value = String(row.id);
       input.value = row.label;
       chosenLabel = row.label;
