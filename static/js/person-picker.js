@@ -145,8 +145,8 @@
               listbox.hidden = false;
               input.setAttribute("aria-expanded", "true");
               highlight(0);
-            } else {
-              search();
+            } else if (!hidden.value) {
+              search(); // a chosen person's label is not a query
             }
             return;
           }
