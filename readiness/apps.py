@@ -11,8 +11,11 @@ class ReadinessConfig(AppConfig):
     verbose_name = _("Readiness and deployments")
 
     def ready(self) -> None:
+        from personnel.picker import register_picker_purpose
         from personnel.selectors.register import register_profile_section
 
+        from .forms.deployments import PLANNING, plannable_people
         from .profile import DEPLOYMENTS
 
         register_profile_section(DEPLOYMENTS)
+        register_picker_purpose(PLANNING, plannable_people)

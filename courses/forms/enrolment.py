@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
 from django import forms
@@ -10,12 +12,31 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from accounts.roles import Role, has_role
 from courses.selectors.enrolment import units_for_enrolment
 from courses.services.enrolment import MAX_CANDIDATES
-from personnel.models import Unit
+from personnel.forms.fields import PersonPickerField
+from personnel.models import Person, Unit
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
 
 INDENT = "\u2003"  # an em space per level of the unit tree
 SOURCES = (("person", _("one person")), ("unit", _("a unit")), ("file", _("a list")))
+# The person picker's purpose for enrolling one person (registered in CoursesConfig.ready()).
+ENROLLING = "enrolment"
+MANAGERS = (Role.REGISTRAR, Role.ADMINISTRATOR)
+
+
+def enrollable_people(user: User) -> QuerySet[Person] | None:
+    """Whom `user` may pick to enrol or nominate: the whole register (inactive people too:
+    the preview says why they are left out) for registrars and administrators, who alone
+    enrol; None for anyone else."""
+    if not has_role(user, *MANAGERS):
+        return None
+    return Person.objects.all()
 
 
 def _nomination_fieldset() -> Div:
@@ -66,31 +87,40 @@ class NominationFields(forms.Form):
 
 
 class PersonSearchForm(NominationFields):
-    """Search (q); a result's "Preview" adds `person`. GET, so a preview can be bookmarked."""
+    """The person picker (`person`, its text sent as `q`): choosing someone previews enrolling
+    them. Without JavaScript a service number previews them too, and a name lists the
+    matches, each with its "Preview" link (?person=<id>). GET, so a preview can be
+    bookmarked. `people`: whom the user may pick (enrollable_people)."""
 
-    q = forms.CharField(
+    person = PersonPickerField(
         label=_("Name or service number"),
-        max_length=100,
+        purpose=ENROLLING,
+        text_name="q",
         required=False,
-        widget=forms.TextInput(attrs={"autofocus": True, "type": "search"}),
         help_text=_("Any script: Сейтқали, Seitkali and seytqali find the same person."),
     )
-    person = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people: QuerySet[Person] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["person"].widget.attrs["autofocus"] = True
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Row(
-                Column(Field("q"), css_class="col-md-9"),
+                Column(Field("person"), css_class="col-md-9"),
                 Column(
-                    Submit("search", _("Search"), css_class="btn-primary w-100"),
+                    Submit("search", _("Preview"), css_class="btn-primary w-100"),
                     css_class="col-md-3 pt-md-4 mt-md-2",
                 ),
             ),
             _nomination_fieldset(),
         )
+
+    def typed(self) -> str:
+        """The text in the picker, as submitted."""
+        widget = self.fields["person"].widget
+        return str(self.data.get(widget.text_input_name("person")) or "").strip()
 
 
 class UnitChoiceField(forms.ModelChoiceField):

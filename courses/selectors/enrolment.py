@@ -40,10 +40,6 @@ def candidates_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Person]:
     )
 
 
-def candidate_get(*, pk: int) -> Person | None:
-    return Person.objects.select_related("rank", "unit").filter(pk=pk).first()
-
-
 def candidates_in_unit(*, unit: Unit, include_subunits: bool) -> list[Person]:
     """Everyone in `unit` (and the units under it), inactive people too so that the preview
     says why they are left out: by unit, then by name."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,18 +24,19 @@ from courses.forms.enrolment import (
     ReasonForm,
     UnitEnrolForm,
     WaitlistMoveForm,
+    enrollable_people,
 )
 from courses.models import Cohort, Enrolment
 from courses.selectors.cohorts import cohort_seat_counts, cohorts_visible
 from courses.selectors.enrolment import (
     SEARCH_LIMIT,
-    candidate_get,
     candidates_from_table,
     candidates_in_unit,
     candidates_search,
     enrolments_visible,
 )
 from courses.services import enrolment as services
+from personnel.picker import person_label
 
 MANAGERS = (Role.REGISTRAR, Role.ADMINISTRATOR)
 TEMPLATES = {
@@ -111,15 +112,18 @@ def enrol_person(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     if closed := _closed(request, cohort):
         return closed
-    form = PersonSearchForm(request.GET if request.GET else None)
-    results, plan = [], None
-    if form.is_bound and form.is_valid():
-        results = candidates_search(query=form.cleaned_data["q"])
-        if person_pk := form.cleaned_data.get("person"):
-            person = candidate_get(pk=person_pk)
-            if person is None:
-                raise Http404
-            plan = _plan(request, cohort, [person], form.nomination())
+    form = PersonSearchForm(
+        request.GET if request.GET else None, people=enrollable_people(request.user)
+    )
+    results, plan = None, None
+    if form.is_bound and form.is_valid() and (person := form.cleaned_data["person"]):
+        plan = _plan(request, cohort, [person], form.nomination())
+    typed = form.typed()
+    if typed and not (plan and typed == person_label(person)):
+        # A name typed without the picker's list: the matches, each with its Preview link.
+        results = candidates_search(query=typed)
+        if results and form.has_error("person", "not_found"):
+            del form.errors["person"]  # not a service number, but the list below answers it
     return _render_entry(
         request, cohort, "person", form, plan, results=results, search_limit=SEARCH_LIMIT
     )

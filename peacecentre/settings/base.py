@@ -274,6 +274,10 @@ else:
 # address, at most VERIFY_RATE ("20/10m": 20 per 10 minutes); past that, every lookup from
 # that address answers 429 until the window ends.
 VERIFY_RATE = env.str("VERIFY_RATE", default="20/10m")
+# The person picker's search (personnel/views/picker.py): searches per signed-in user, at most
+# PEOPLE_SEARCH_RATE ("300/5m"); the page asks once a pause in typing, so a person choosing
+# quickly stays far below it. Past it the search answers 429 until the window ends.
+PEOPLE_SEARCH_RATE = env.str("PEOPLE_SEARCH_RATE", default="300/5m")
 RATELIMIT_USE_CACHE = "default"
 # Whose address is counted. By default REMOTE_ADDR, the address that connected to Django:
 # right when clients reach gunicorn directly. Behind a reverse proxy every request comes from

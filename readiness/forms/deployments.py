@@ -4,14 +4,32 @@ mission, overlapping tours, readiness and its override) are readiness/services/d
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from personnel.forms.fields import PersonPickerField
 from personnel.forms.widgets import FastSelect
 from personnel.models import Person
+from personnel.scope import people_for
 from readiness.models import Contingent, Mission, RequirementProfile
-from readiness.services.deployments import MAX_TOUR_MONTHS
+from readiness.services.deployments import MAX_TOUR_MONTHS, PLAN_PERMISSION
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# The person picker's purpose for planning (registered in ReadinessConfig.ready()).
+PLANNING = "deployment"
+
+
+def plannable_people(user: User) -> QuerySet[Person] | None:
+    """Whom `user` may plan a tour for: the active people they may see, when they hold the
+    planning permission (the service checks both again); None otherwise."""
+    if not user.has_perm(PLAN_PERMISSION):
+        return None
+    return people_for(user).active()
 
 
 class ContingentSelect(FastSelect):
@@ -31,12 +49,6 @@ class RoleSelect(FastSelect):
         return {"data-months": str(instance.default_tour_months)} if instance else {}
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        unit = f" · {person.unit.code}" if person.unit_id else ""
-        return f"{person.rank_and_name} ({person.service_number}){unit}"
-
-
 class ContingentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, contingent: Contingent) -> str:
         return _("%(mission)s · %(name)s, rotation %(rotation)s (%(unit)s)") % {
@@ -51,10 +63,10 @@ class DeploymentPlanForm(forms.Form):
     """Who, where, in which role, from when and for how long. `people` are those the user may
     plan for; `may_override` adds the override reason (users holding the permission)."""
 
-    person = PersonChoiceField(
+    person = PersonPickerField(
         label=_("Person"),
-        queryset=Person.objects.none(),
-        widget=FastSelect(attrs={"class": "form-select"}),
+        purpose=PLANNING,
+        help_text=_("Type a name in any script or a service number, then choose."),
         error_messages={"invalid_choice": _("Choose a person of your units from the list.")},
     )
     mission = forms.ModelChoiceField(
@@ -98,9 +110,8 @@ class DeploymentPlanForm(forms.Form):
         self, *args, people: QuerySet[Person], may_override: bool = False, **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people.select_related("rank", "unit").order_by(
-            "search_text", "service_number"
-        )
+        # Only the chosen person is read (to show and to check): the page holds no list.
+        self.fields["person"].queryset = people
         self.fields["mission"].choices = [("", "---------")] + [
             (mission.pk, f"{mission.acronym} · {mission.host}")
             for mission in Mission.objects.filter(ended_on__isnull=True).order_by("acronym")

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from courses.models import Cohort, Enrolment
 from courses.services.enrolment import Outcome
+from personnel.models import Person
 from tests import factories
 from tests.courses.enrolment_support import make_cohort, make_people, positions, seat, waitlist
 
@@ -119,8 +120,53 @@ def test_search_then_preview_one_person(signed_in, cohort):
     assert Enrolment.objects.get().person == person
 
 
-def test_preview_of_a_person_who_does_not_exist_is_not_found(signed_in, cohort):
-    assert signed_in.get(url("enrol_person", cohort.pk), {"person": 999_999}).status_code == 404
+@pytest.mark.parametrize("forged", ["999999", "12abc", "-1", "1" * 40])
+def test_a_forged_person_id_is_the_pickers_error(signed_in, cohort, forged):
+    response = signed_in.get(url("enrol_person", cohort.pk), {"person": forged})
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error("person", "invalid_choice")
+    assert response.context["plan"] is None
+
+
+def test_a_service_number_typed_without_the_list_previews_the_person(signed_in, cohort):
+    person = factories.PersonFactory(service_number="KZ-4711")
+
+    preview = signed_in.get(url("enrol_person", cohort.pk), {"q": "kz-4711"})
+
+    assert preview.context["form"].cleaned_data["person"] == person
+    assert outcomes(preview) == [Outcome.ENROL]
+
+
+def test_the_enrol_page_does_not_grow_with_the_register(client, registrar):
+    cohort = make_cohort(capacity=3, code="PDT-2027-09")
+    page = url("enrol_person", cohort.pk)
+    client.force_login(registrar)
+
+    def measure() -> tuple[int, int]:
+        client.get(page)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        return len(response.content), len(queries)
+
+    size, queries = measure()
+    unit = factories.UnitFactory()
+    Person.objects.bulk_create(
+        factories.PersonFactory.build(unit=unit, rank=None, service_number=f"GROW-{i:04d}")
+        for i in range(300)
+    )
+    grown_size, grown_queries = measure()
+    assert grown_queries == queries
+    assert abs(grown_size - size) < 64  # the CSRF token's length aside, the same page
+
+
+def test_a_name_nobody_has_is_the_pickers_error(signed_in, cohort):
+    factories.PersonFactory(last_name="Other")
+
+    response = signed_in.get(url("enrol_person", cohort.pk), {"q": "Жумабаев"})
+
+    assert response.context["results"] == []
+    assert response.context["form"].has_error("person", "not_found")
 
 
 def test_an_explicit_nomination_is_carried_to_the_apply(signed_in, cohort):

@@ -2,6 +2,7 @@
 browser: the page refuses it with the reasons, keeps the input and offers no override."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -49,7 +50,8 @@ def test_commander_is_refused_with_the_reasons(page, live_server, sign_in, scree
     expect(page.get_by_role("heading", name="Missions", exact=True)).to_be_visible()
     screenshot("deployment_missions_1366")
     page.get_by_test_id("plan-deployment").click()
-    page.select_option("#id_person", str(plan["person"].pk))
+    # Typed as without the picker's list: the page looks the service number up.
+    page.get_by_role("combobox", name="Person").fill(plan["person"].service_number)
     page.select_option("#id_mission", str(plan["mission"].pk))
     page.select_option("#id_role", str(plan["role"].pk))
     page.fill("#id_starts_on", plan["starts_on"].isoformat())
@@ -62,7 +64,8 @@ def test_commander_is_refused_with_the_reasons(page, live_server, sign_in, scree
     expect(reasons).to_have_count(len(plan["reasons"]))
     expect(reasons.first).to_contain_text(plan["reasons"][0][1:])
     # The input is kept; commanders are not offered an override.
-    expect(page.locator("#id_person")).to_have_value(str(plan["person"].pk))
+    expect(page.locator("input[name=person]")).to_have_value(str(plan["person"].pk))
+    expect(page.locator("#id_person")).to_have_value(re.compile(plan["person"].service_number))
     expect(page.locator("#id_starts_on")).to_have_value(plan["starts_on"].isoformat())
     expect(page.get_by_test_id("override-field")).to_have_count(0)
     screenshot("deployment_plan_refused_1366")

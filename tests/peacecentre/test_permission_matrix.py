@@ -142,6 +142,13 @@ MATRIX: dict[str, Row] = {
     # -- personnel register --------------------------------------------------------------------
     "personnel:person_list": Row(get=only((*EDITORS, *COMMANDERS), 200)),
     "personnel:person_create": Row(get=only(EDITORS, 200), post=only(EDITORS, 200)),
+    # The person picker's search, for planning: whoever may plan (their scope's people only:
+    # tests/personnel/test_person_picker.py); anyone else 403; GET only.
+    "personnel:people_search": Row(
+        get=only((*EDITORS, *COMMANDERS), 200),
+        post=answers(405),
+        query={"purpose": "deployment", "q": "Abenov"},
+    ),
     # An instructor opens a trainee of a cohort they teach; the other instructor and the
     # other unit's commander do not see this person.
     "personnel:person_detail": Row(
@@ -588,6 +595,10 @@ SCOPED_LISTS: dict[str, Scoped] = {
         (COMMANDER_OTHER, INSTRUCTOR_OTHER),
     ),
     "courses:cohort_list": Scoped("cohort.code", (*EDITORS, INSTRUCTOR_OWN), (INSTRUCTOR_OTHER,)),
+    # The picker finds unit A's person for whoever may plan for them.
+    "personnel:people_search": Scoped(
+        "person.service_number", (*EDITORS, COMMANDER_OWN), (COMMANDER_OTHER,)
+    ),
     # Each lists the reports its user asked for; administrators list everyone's.
     "reports:list": Scoped(
         "report.title",
@@ -620,7 +631,7 @@ def test_scoped_pages_show_only_what_the_role_may_see(world, matrix_client, name
     url = reverse(name, kwargs=_kwargs(name, row, world))
     matrix_client.cookies = SimpleCookie()
     matrix_client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
-    response = matrix_client.get(url)
+    response = matrix_client.get(url, {key: _value(world, v) for key, v in row.query.items()})
     assert response.status_code == 200, f"{name} as {role}: {response.status_code}"
     content = b"".join(response) if response.streaming else response.content
     marker = _marker(world, SCOPED_LISTS[name].marker)

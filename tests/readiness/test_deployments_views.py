@@ -39,13 +39,19 @@ def post(client, setting, **extra):
 
 
 def test_the_form_offers_only_the_commanders_people_and_open_missions(client, setting, commander):
-    factories.PersonFactory(unit=factories.UnitFactory(code="MIA"), service_number="KZ-OUT")
+    outsider = factories.PersonFactory(
+        unit=factories.UnitFactory(code="MIA"), service_number="KZ-OUT"
+    )
     factories.MissionFactory(acronym="MINUSMA", host="Mali", ended_on=dt.date(2023, 12, 31))
     client.force_login(commander)
+    # The page lists nobody: the picker searches as the user types.
     response = client.get(URL, {"mission": setting["mission"].pk})
     html = response.content.decode()
-    assert "KZ-1" in html
-    assert "KZ-OUT" not in html
+    assert "KZ-1" not in html
+    assert 'role="combobox"' in html
+    # A link's person is shown when they are the commander's, and not otherwise.
+    assert "(KZ-1)" in client.get(URL, {"person": setting["person"].pk}).content.decode()
+    assert "KZ-OUT" not in client.get(URL, {"person": outsider.pk}).content.decode()
     assert "UNIFIL · Lebanon" in html
     assert "MINUSMA" not in html
     assert response.context["form"]["mission"].value() == str(setting["mission"].pk)
