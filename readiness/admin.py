@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,6 +34,7 @@ from readiness.models import (
     RequirementProfile,
     UnitReadinessAssessment,
 )
+from readiness.models.missions import deployed_on_q
 from readiness.services.deployments import overlap_error, overlapping_deployment
 
 
@@ -198,7 +200,7 @@ class MissionAdmin(admin.ModelAdmin):
                 contingent_count=Count("contingents", distinct=True),
                 deployed_count=Count(
                     "deployments",
-                    filter=Q(deployments__status=Deployment.Status.DEPLOYED),
+                    filter=deployed_on_q(timezone.localdate(), prefix="deployments__"),
                     distinct=True,
                 ),
             )
@@ -242,7 +244,8 @@ class ContingentAdmin(admin.ModelAdmin):
             .select_related("mission", "unit")
             .annotate(
                 deployed_count=Count(
-                    "deployments", filter=Q(deployments__status=Deployment.Status.DEPLOYED)
+                    "deployments",
+                    filter=deployed_on_q(timezone.localdate(), prefix="deployments__"),
                 )
             )
         )

@@ -33,7 +33,7 @@ READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)
 @require_GET
 @role_required(*READERS)
 def mission_list(request: HttpRequest) -> HttpResponse:
-    missions = selectors.mission_list(user=request.user)
+    missions = selectors.mission_list(user=request.user, today=timezone.localdate())
     return render(
         request,
         "readiness/mission_list.html",

@@ -128,7 +128,7 @@ def test_an_overlapping_tour_is_refused_naming_the_other(registrar, mission, rol
     with pytest.raises(ValidationError) as refused:
         plan(person, mission, role, registrar)
     [message] = messages_of(refused.value)["starts_on"]
-    assert "MINURSO from 2026-01-01 to 2026-12-23 (deployed)" in message
+    assert f"MINURSO as {other.role.name} from 2026-01-01 to 2026-12-23 (deployed)" in message
     assert Deployment.objects.count() == 1
 
 

@@ -133,5 +133,5 @@ def test_an_overlap_is_shown_on_the_start_date(client, setting, registrar):
     assert post(client, setting).status_code == 302
     response = post(client, setting, starts_on=(START + dt.timedelta(days=40)).isoformat())
     [message] = response.context["form"].errors["starts_on"]
-    assert "UNIFIL from 2026-12-23 to 2027-12-22 (planned)" in message
+    assert "UNIFIL as Plain role from 2026-12-23 to 2027-12-22 (planned)" in message
     assert Deployment.objects.count() == 1
