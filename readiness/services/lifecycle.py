@@ -32,10 +32,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from personnel.models.dates import whole_months
 from personnel.scope import people_for
 from readiness.deployability import deployability
 from readiness.models import Deployment
 from readiness.services.deployments import (
+    MAX_TOUR_MONTHS,
     OVERRIDE_PERMISSION,
     NotReady,
     check_mandate,
@@ -321,6 +323,13 @@ def deployment_extend(
             {
                 "ends_on": _("The tour is planned to end on %(end)s: choose a later day.")
                 % {"end": day_text(tour.ends_on)}
+            }
+        )
+    if whole_months(tour.starts_on, ends_on) > MAX_TOUR_MONTHS:
+        raise ValidationError(
+            {
+                "ends_on": _("A tour lasts at most %(max)d months: choose an earlier day.")
+                % {"max": MAX_TOUR_MONTHS}
             }
         )
     mandate_override_reason = check_mandate(
