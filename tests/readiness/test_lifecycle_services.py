@@ -93,9 +93,7 @@ def test_every_move_from_every_status(status, name, person, registrar):
         moved.refresh_from_db()
         assert moved.status == expected
         assert moved.history.first().history_user == registrar
-    assert sorted(lifecycle.moves_for(tour)) == sorted(
-        n for (s, n) in ALLOWED if s == status
-    )
+    assert sorted(lifecycle.moves_for(tour)) == sorted(n for (s, n) in ALLOWED if s == status)
 
 
 def test_a_departure_records_its_day_and_the_return_its_own(person, commander):
@@ -161,9 +159,7 @@ def test_a_return_before_the_departure_or_ahead_is_refused(person, registrar, na
     ("status", "name"),
     [(Status.DEPLOYED, lifecycle.REPATRIATE), (Status.PLANNED, lifecycle.CANCEL)],
 )
-def test_repatriation_and_cancellation_need_a_reason_and_keep_it(
-    person, registrar, status, name
-):
+def test_repatriation_and_cancellation_need_a_reason_and_keep_it(person, registrar, status, name):
     tour = planned_tour(person, status=status)
     values = arguments(name)
     with pytest.raises(ValidationError) as refused:
@@ -238,9 +234,7 @@ def test_an_extension_rechecks_readiness_over_the_new_window(battalion, registra
     with pytest.raises(NotReady) as refused:
         move(lifecycle.EXTEND, tour, registrar, ends_on=late, override_reason="Needed.")
     assert refused.value.override_refused
-    extended = move(
-        lifecycle.EXTEND, tour, administrator, ends_on=late, override_reason="Needed."
-    )
+    extended = move(lifecycle.EXTEND, tour, administrator, ends_on=late, override_reason="Needed.")
     assert (extended.ends_on, extended.override_reason, extended.override_by) == (
         late,
         "Needed.",
