@@ -3,7 +3,7 @@ predate this app), named in the "readiness" namespace."""
 
 from django.urls import path
 
-from .views import matrix, missions, units
+from .views import lifecycle, matrix, missions, units
 
 app_name = "readiness"
 
@@ -32,4 +32,10 @@ urlpatterns += [
     path("contingents/<int:pk>/", missions.contingent_detail, name="contingent_detail"),
     path("deployments/plan/", missions.deployment_plan, name="deployment_plan"),
     path("deployments/returning/", missions.deployments_returning, name="deployments_returning"),
+]
+
+# A tour's page and its moves (readiness/views/lifecycle.py).
+urlpatterns += [
+    path("deployments/<int:pk>/", lifecycle.deployment_detail, name="deployment_detail"),
+    path("deployments/<int:pk>/<slug:move>/", lifecycle.deployment_move, name="deployment_move"),
 ]

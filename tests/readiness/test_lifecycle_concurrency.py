@@ -38,16 +38,17 @@ def test_two_commanders_departing_and_cancelling_one_tour_one_wins(commanders):
         tour = planned_tour(ready_person(battalion), status=Status.CONFIRMED)
         seen = tour.lifecycle_token
         results = race(
-            lambda: lifecycle.deployment_depart(
+            lambda tour=tour, seen=seen: lifecycle.deployment_depart(
                 deployment=tour, departed_on=today() - dt.timedelta(days=1), seen=seen, by=first
             ),
-            lambda: lifecycle.deployment_cancel(
+            lambda tour=tour, seen=seen: lifecycle.deployment_cancel(
                 deployment=tour, reason="Post withdrawn.", seen=seen, by=second
             ),
         )
         won = [r for r in results if isinstance(r, Deployment)]
         lost = [r for r in results if isinstance(r, ValidationError)]
-        assert len(won) == 1 and len(lost) == 1, results
+        assert len(won) == 1, results
+        assert len(lost) == 1, results
         assert lost[0].error_dict["__all__"][0].code == "stale"
         assert "changed since you opened the page" in lost[0].messages[0]
         tour.refresh_from_db()
@@ -71,6 +72,7 @@ def test_two_commanders_extending_one_tour_one_wins(commanders):
     )
     won = [r for r in results if isinstance(r, Deployment)]
     lost = [r for r in results if isinstance(r, ValidationError)]
-    assert len(won) == 1 and len(lost) == 1, results
+    assert len(won) == 1, results
+    assert len(lost) == 1, results
     tour.refresh_from_db()
     assert tour.ends_on == won[0].ends_on
