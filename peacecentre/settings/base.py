@@ -337,10 +337,6 @@ PEACECENTRE_NAME = env.str("PEACECENTRE_NAME", default="")
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 # How far ahead a lapsing qualification or certification is flagged (docs/domain.md).
 LAPSING_WINDOW_DAYS = 90
-
-# The troop and police contributing country: its nationals serve in its contingents (a joint
-# deployment also takes its partner country's; readiness/services/deployments.py).
-CONTRIBUTING_COUNTRY = env("CONTRIBUTING_COUNTRY", default="KZ")
 # The site's address where no request gives it: a certificate rendered by a worker prints its
 # verification URL (and QR code) from this. Pages build it from the request instead.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

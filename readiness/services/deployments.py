@@ -13,7 +13,7 @@ The rules, each refused with a message naming what and where:
 - the tour does not run past the mission's mandate end (Mission.mandate_until), unless a user
   holding MANDATE_OVERRIDE_PERMISSION gives a reason (kept with who gave it);
 - a person planned into a contingent is a national of the contributing country
-  (settings.CONTRIBUTING_COUNTRY), or, in a joint deployment, of its partner country;
+  (courses' HOME_COUNTRY, the centre's country), or, in a joint deployment, of its partner country;
 - the person is ready for the role over the whole tour (the deployability engine, from the
   first day to the planned end); when not, the refusal lists each requirement not met, and
   only a user holding OVERRIDE_PERMISSION may plan anyway, giving a reason, which is kept
@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.roles import ROLE_LABELS, ROLE_PERMISSIONS, Role
+from courses.services.enrolment import HOME_COUNTRY
 from personnel.models import Person
 from personnel.models.dates import period_end
 from personnel.scope import people_for
@@ -182,7 +182,7 @@ def check_nationality(*, person: Person, contingent: Contingent | None) -> None:
     deployment with its partner country's too."""
     if contingent is None:
         return
-    home = settings.CONTRIBUTING_COUNTRY
+    home = HOME_COUNTRY
     allowed = {home} | ({contingent.partner_country.code} if contingent.is_joint else set())
     if person.nationality.code in allowed:
         return
