@@ -123,6 +123,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "readiness.view_contingent",
         "readiness.view_deployment",
         "readiness.add_deployment",  # for the people of their subtree (the service checks)
+        # Confirm, depart, return, repatriate, extend, cancel their people's tours
+        # (readiness/services/lifecycle.py checks the subtree); commanders have no admin.
+        "readiness.change_deployment",
         "readiness.view_unitreadinessassessment",
         "readiness.view_assessmentarearesult",
         "readiness.view_gendertarget",

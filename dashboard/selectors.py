@@ -116,9 +116,7 @@ def commander_summary(*, user: User, today: dt.date) -> CommanderSummary:
         units=unit_headcounts(user),
         people=counts["total"],
         women=counts["women"],
-        deployed=Deployment.objects.filter(
-            person__in=people, status=Deployment.Status.DEPLOYED
-        ).count(),
+        deployed=Deployment.objects.deployed_on(today).filter(person__in=people).count(),
         certifications_lapsing=Certification.objects.unrevoked()
         .filter(person__in=people)
         .lapsing_between(today, lapsing_until)

@@ -26,6 +26,8 @@ class ReminderKind(models.TextChoices):
     COHORT_STARTING = "cohort_starting", _("cohort starting")
     RESULTS_MISSING = "results_missing", _("results missing")
     RECOGNITION_LAPSING = "recognition_lapsing", _("UN recognition lapsing")
+    DEPARTURE_DUE = "departure_due", _("departure not recorded")
+    RETURN_DUE = "return_due", _("return not recorded")
 
 
 class Reminder(models.Model):

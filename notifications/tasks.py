@@ -1,10 +1,10 @@
 """The reminders' Celery tasks: thin, calling a service. Task names never change once
 released: queued messages carry them.
 
-Beat runs the four sweeps at 05:30-05:45 and send_digests at 06:00 (Almaty; migration
+Beat runs the five sweeps at 05:30-05:50 and send_digests at 06:00 (Almaty; migration
 0002_reminder_schedules): the sweeps only record, and the one digest run after them mails
 everything recorded, so each recipient gets one mail a day however many sweeps found
-something. A sweep does not queue the digests itself: four sweeps would mean four digest
+something. A sweep does not queue the digests itself: five sweeps would mean five digest
 runs, the first of which would mail before the others had recorded anything.
 """
 
@@ -16,6 +16,7 @@ from celery import shared_task
 from notifications.services import (
     digests_send,
     sweep_cohorts_starting,
+    sweep_deployments_due,
     sweep_lapsing,
     sweep_recognition_lapsing,
     sweep_results_missing,
@@ -77,3 +78,9 @@ def send_digests_task(on: str | None = None) -> dict:
         "deferred": len(outcome.deferred),
         "reminders": outcome.reminders,
     }
+
+
+@shared_task(name="notifications.sweep_deployments_due", time_limit=5 * 60, soft_time_limit=4 * 60)
+def sweep_deployments_due_task(on: str | None = None) -> int:
+    """Record the reminders of departures and returns due and not recorded."""
+    return sweep_deployments_due(on=_day(on))

@@ -109,6 +109,25 @@ def sentence(reminder: Reminder, *, today: dt.date) -> str:
             "date": date,
             "when": when(reminder.due_on, today),
         }
+    if kind == ReminderKind.DEPARTURE_DUE:
+        return _(
+            "%(person)s was planned to depart to %(where)s on %(date)s (%(when)s) and no "
+            "departure is recorded: record the day they left, or extend or cancel the tour."
+        ) % {
+            "person": d["person"],
+            "where": d["where"],
+            "date": date,
+            "when": when(reminder.due_on, today),
+        }
+    if kind == ReminderKind.RETURN_DUE:
+        return _(
+            "The tour of %(person)s in %(where)s ended on %(end)s and no return is recorded: "
+            "record the day they came back, or extend the tour."
+        ) % {
+            "person": d["person"],
+            "where": d["where"],
+            "end": (reminder.due_on - dt.timedelta(days=1)).isoformat(),
+        }
     values = {
         "record": _record(reminder),
         "person": d["person"],

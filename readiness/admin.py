@@ -2,20 +2,25 @@
 records. Fields a service owns are read-only (common/service_owned.py)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.service_owned import (
     ADMIN_EDITS,
+    ALL,
     WRITTEN_ELSEWHERE,
     Owned,
     ServiceOwnedFieldsMixin,
     ServicePageAddMixin,
     declare_service_owned,
+    reason_action,
+    service_call,
 )
 from personnel.admin import (
     PersonNameSearch,
@@ -33,7 +38,8 @@ from readiness.models import (
     RequirementProfile,
     UnitReadinessAssessment,
 )
-from readiness.services.deployments import overlap_error, overlapping_deployment
+from readiness.models.missions import deployed_on_q
+from readiness.services import lifecycle
 
 
 class RequirementProfileForm(forms.ModelForm):
@@ -198,7 +204,7 @@ class MissionAdmin(admin.ModelAdmin):
                 contingent_count=Count("contingents", distinct=True),
                 deployed_count=Count(
                     "deployments",
-                    filter=Q(deployments__status=Deployment.Status.DEPLOYED),
+                    filter=deployed_on_q(timezone.localdate(), prefix="deployments__"),
                     distinct=True,
                 ),
             )
@@ -242,7 +248,8 @@ class ContingentAdmin(admin.ModelAdmin):
             .select_related("mission", "unit")
             .annotate(
                 deployed_count=Count(
-                    "deployments", filter=Q(deployments__status=Deployment.Status.DEPLOYED)
+                    "deployments",
+                    filter=deployed_on_q(timezone.localdate(), prefix="deployments__"),
                 )
             )
         )
@@ -252,33 +259,14 @@ class ContingentAdmin(admin.ModelAdmin):
         return obj.deployed_count
 
 
-class DeploymentForm(forms.ModelForm):
-    """A tour's departure and return. Bringing a cancelled tour back is refused when another
-    tour now holds some of its days, with the planning page's message (the database holds
-    the rule too)."""
-
-    def clean(self):
-        cleaned = super().clean()
-        status = cleaned.get("status")
-        tour = self.instance
-        if tour.pk and status and status != Deployment.Status.CANCELLED:
-            other = overlapping_deployment(
-                person=tour.person,
-                starts_on=tour.starts_on,
-                ends_on=tour.ends_on,
-                exclude_pk=tour.pk,
-            )
-            if other is not None:
-                raise forms.ValidationError(overlap_error(person=tour.person, other=other).messages)
-        return cleaned
-
-
 @admin.register(Deployment)
 class DeploymentAdmin(
     ServiceOwnedFieldsMixin, ServicePageAddMixin, PersonNameSearch, SimpleHistoryAdmin
 ):
     """Tours are planned on the planning page (deployment_plan checks overlaps, the mission's
-    dates and readiness); "add" leads there. Departure and return are recorded here."""
+    dates and readiness); "add" leads there. Their moves (confirm, depart, return, repatriate,
+    extend, cancel) are the services' (readiness/services/lifecycle.py), on the tour's page;
+    here every field is read-only, and two actions call the services."""
 
     list_display = (
         "person",
@@ -287,6 +275,7 @@ class DeploymentAdmin(
         "role",
         "starts_on",
         "ends_on",
+        "departed_on",
         "returned_on",
         "status",
         "overridden",
@@ -304,13 +293,73 @@ class DeploymentAdmin(
     readonly_fields = ("created_at", "tour_length")
     date_hierarchy = "starts_on"
     add_page_url_name = "readiness:deployment_plan"
-    form = DeploymentForm
+    actions = ("confirm", "cancel")
     fieldsets = (
-        (None, {"fields": ("person", "mission", "contingent", "role", "status")}),
-        (_("Dates"), {"fields": ("starts_on", "ends_on", "tour_length", "returned_on")}),
-        (_("Readiness override"), {"fields": ("override_reason", "override_by")}),
+        (None, {"fields": ("person", "mission", "contingent", "role", "status", "status_reason")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "starts_on",
+                    "ends_on",
+                    "extended_from",
+                    "tour_length",
+                    "departed_on",
+                    "returned_on",
+                )
+            },
+        ),
+        (
+            _("Overrides"),
+            {
+                "fields": (
+                    "override_reason",
+                    "override_by",
+                    "mandate_override_reason",
+                    "mandate_override_by",
+                )
+            },
+        ),
         (_("Record"), {"fields": ("created_at",), "classes": ("collapse",)}),
     )
+
+    @admin.action(description=_("Confirm the selected planned tours"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Deployment]) -> None:
+        for tour in queryset.select_related("person", "mission"):
+            done, _moved = service_call(
+                self,
+                request,
+                lambda tour=tour: lifecycle.deployment_confirm(
+                    deployment=tour, seen=tour.lifecycle_token, by=request.user
+                ),
+            )
+            if done:
+                self.message_user(
+                    request,
+                    gettext("Confirmed the tour of %(person)s in %(mission)s.")
+                    % {"person": tour.person, "mission": tour.mission},
+                    level=messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Cancel the selected tours (with a reason)"))
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Deployment]):
+        def apply(tour: Deployment, reason: str) -> str:
+            lifecycle.deployment_cancel(
+                deployment=tour, reason=reason, seen=tour.lifecycle_token, by=request.user
+            )
+            return gettext("Cancelled the tour of %(person)s in %(mission)s.") % {
+                "person": tour.person,
+                "mission": tour.mission,
+            }
+
+        return reason_action(
+            self,
+            request,
+            queryset.select_related("person", "mission"),
+            title=gettext("Cancel tours"),
+            button=gettext("Cancel the tours"),
+            apply=apply,
+        )
 
     @admin.display(description=_("tour length (months)"))
     def tour_length(self, obj: Deployment) -> int | str:
@@ -419,22 +468,11 @@ declare_service_owned(
         "readiness.gendertarget": ADMIN_EDITS,
         # Taken each night by beat (readiness_snapshots_take).
         "readiness.readinesssnapshot": WRITTEN_ELSEWHERE,
-        # deployment_plan owns who, where, in which role, when and any readiness override: it
-        # checks the overlap with other tours, the mission's dates and the person's readiness over
-        # the whole tour. Planning is its page (the admin's "add" leads there); a tour's departure
-        # and return (status, returned_on) have no other page, so they stay editable here.
-        "readiness.deployment": Owned(
-            fields=(
-                "person",
-                "mission",
-                "contingent",
-                "role",
-                "starts_on",
-                "ends_on",
-                "override_reason",
-                "override_by",
-            ),
-            delete=False,
-        ),
+        # deployment_plan owns who, where, in which role, when and the overrides (it checks the
+        # overlap with other tours, the mission's dates and mandate, nationality and readiness
+        # over the whole tour); the lifecycle services own the status, the actual departure and
+        # return, the reason and an extension's new end. Planning is its page (the admin's "add"
+        # leads there); the moves are on the tour's page and this admin's actions.
+        "readiness.deployment": Owned(fields=ALL, delete=False),
     }
 )

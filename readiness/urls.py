@@ -3,7 +3,7 @@ predate this app), named in the "readiness" namespace."""
 
 from django.urls import path
 
-from .views import contingents, matrix, missions, units
+from .views import contingents, lifecycle, matrix, missions, units
 
 app_name = "readiness"
 
@@ -49,4 +49,10 @@ urlpatterns += [
         contingents.contingent_proposal,
         name="contingent_proposal",
     ),
+]
+
+# A tour's page and its moves (readiness/views/lifecycle.py).
+urlpatterns += [
+    path("deployments/<int:pk>/", lifecycle.deployment_detail, name="deployment_detail"),
+    path("deployments/<int:pk>/<slug:move>/", lifecycle.deployment_move, name="deployment_move"),
 ]

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from personnel.models import Passport, Person
 from readiness.models import AssessmentAreaResult, Contingent, Deployment, UnitReadinessAssessment
+from readiness.models.missions import DEPARTED
 
 from .context import DemoContext
 from .dates import add_months, at, tour_end
@@ -96,6 +97,7 @@ class Tour:
     contingent: ContingentSpec | None = None
     status: str = ""
     returned_on: dt.date | None = None
+    status_reason: str = ""
     override_reason: str = ""
     imported: tuple[str, dt.date] | None = None  # a certification from before the system
 
@@ -133,7 +135,7 @@ def plan_tours(ctx: DemoContext) -> list[Tour]:
         if tour.starts_on > today:
             tour.status = Deployment.Status.PLANNED
         elif tour.ends_on < today:
-            tour.status = Deployment.Status.COMPLETED
+            tour.status = Deployment.Status.RETURNED
             tour.returned_on = tour.ends_on
         else:
             tour.status = Deployment.Status.DEPLOYED
@@ -142,6 +144,7 @@ def plan_tours(ctx: DemoContext) -> list[Tour]:
     repatriated = undof[0]  # a medical repatriation from the first UNDOF rotation
     repatriated.status = Deployment.Status.REPATRIATED
     repatriated.returned_on = repatriated.starts_on + dt.timedelta(days=150)
+    repatriated.status_reason = "Medical repatriation."
     override_short_passport([t for t in undof if t.status == Deployment.Status.DEPLOYED])
     return tours
 
@@ -231,8 +234,10 @@ def seed_deployments(ctx: DemoContext, tours: list[Tour], certified: set[int]) -
             role=ctx.profiles[tour.role],
             starts_on=tour.starts_on,
             ends_on=tour.ends_on,
+            departed_on=tour.starts_on if tour.status in DEPARTED else None,
             returned_on=tour.returned_on,
             status=tour.status,
+            status_reason=tour.status_reason,
             override_reason=tour.override_reason,
             override_by=registrar if tour.override_reason else None,
         )

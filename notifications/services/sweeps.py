@@ -40,6 +40,7 @@ from personnel.models import (
     Unit,
     WeaponsQualification,
 )
+from readiness.models import Deployment
 
 LAPSING_THRESHOLDS = (0, 7, 30, 90)  # days before a record lapses
 STARTING_THRESHOLDS = (1, 7)  # days before a cohort starts
@@ -494,4 +495,71 @@ def sweep_recognition_lapsing(*, on: dt.date | None = None) -> int:
         for course in courses
         for to in office
     ]
+    return reminders_record(reminders)
+
+
+# --- 5. Departures and returns due, not recorded -------------------------------------------
+
+LATE_AFTER_DAYS = 7  # a second reminder when still not recorded a week after the day
+NOT_DEPARTED = (Deployment.Status.PLANNED, Deployment.Status.CONFIRMED)
+
+
+def _tour_facts(row: dict) -> dict:
+    where = row["mission__acronym"]
+    if row["contingent__name"]:
+        where = f"{where}, {row['contingent__name']}"
+    return {
+        "person": person_name(row),
+        "person_id": row["person_id"],
+        "where": where,
+        "status": row["status"],
+    }
+
+
+def sweep_deployments_due(*, on: dt.date | None = None) -> int:
+    """Record the reminders of tours whose departure or return is due and not recorded: a
+    planned or confirmed tour whose planned first day is `on` or past (departure), a deployed
+    tour whose planned end is past (return: the day after the planned end). To the commander
+    of the person's unit (or the nearest above). It records a reminder, never the move: the
+    commander records the actual day on the person page. One reminder on the day ("due-<day>")
+    and one a week later ("late-<day>"); the day is in the threshold, so a tour extended or
+    moved gets its own reminders for its new day. Returns how many this run inserted. Four
+    queries."""
+    on = _today(on)
+    fields = (*PERSON_FIELDS, "pk", "status", "starts_on", "ends_on", "mission__acronym")
+    rows = list(
+        Deployment.objects.filter(
+            Q(status__in=NOT_DEPARTED, starts_on__lte=on)
+            | Q(status=Deployment.Status.DEPLOYED, ends_on__lt=on)
+        )
+        .order_by()
+        .values(*fields, "contingent__name")
+    )
+    if not rows:
+        return 0
+    content_type = ContentType.objects.get_for_model(Deployment)
+    commanders = unit_commanders()
+    reminders = []
+    for row in rows:
+        to = commanders.get(row["person__unit_id"])
+        if to is None:
+            continue
+        departing = row["status"] in NOT_DEPARTED
+        if departing:
+            kind, due = ReminderKind.DEPARTURE_DUE, row["starts_on"]
+        else:
+            kind, due = ReminderKind.RETURN_DUE, row["ends_on"] + dt.timedelta(days=1)
+        late = (on - due).days >= LATE_AFTER_DAYS
+        reminders.append(
+            Reminder(
+                kind=kind,
+                content_type=content_type,
+                object_id=row["pk"],
+                threshold=f"{'late' if late else 'due'}-{due.isoformat()}",
+                recipient_email=to.email,
+                recipient_user_id=to.user_id,
+                due_on=due,
+                details=_tour_facts(row),
+            )
+        )
     return reminders_record(reminders)

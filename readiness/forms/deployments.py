@@ -105,9 +105,20 @@ class DeploymentPlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Recorded with your name on the deployment."),
     )
+    mandate_override_reason = forms.CharField(
+        label=_("Reason to go past the mission's mandate end"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with your name on the deployment."),
+    )
 
     def __init__(
-        self, *args, people: QuerySet[Person], may_override: bool = False, **kwargs
+        self,
+        *args,
+        people: QuerySet[Person],
+        may_override: bool = False,
+        may_override_mandate: bool = False,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         # Only the chosen person is read (to show and to check): the page holds no list.
@@ -123,6 +134,8 @@ class DeploymentPlanForm(forms.Form):
         )
         if not may_override:
             del self.fields["override_reason"]
+        if not may_override_mandate:
+            del self.fields["mandate_override_reason"]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -1,5 +1,10 @@
+from __future__ import annotations
+
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -126,11 +131,58 @@ class ContingentPost(models.Model):
 
 
 class DeploymentStatus(models.TextChoices):
+    """A tour's lifecycle (readiness/services/lifecycle.py moves it): planned -> confirmed ->
+    deployed (departed) -> returned, or repatriated early; planned or confirmed -> cancelled.
+    An extension is a move, not a state: the tour keeps its status and its new planned end
+    (`extended_from` keeps the first one). Stored values are those of before the lifecycle,
+    except "completed", now "returned" (readiness migration 0003 maps the rows)."""
+
     PLANNED = "planned", _("planned")
+    CONFIRMED = "confirmed", _("confirmed")
     DEPLOYED = "deployed", _("deployed")
-    COMPLETED = "completed", _("completed")
-    REPATRIATED = "repatriated", _("repatriated")
+    RETURNED = "returned", _("returned")
+    REPATRIATED = "repatriated", _("repatriated early")
     CANCELLED = "cancelled", _("cancelled")
+
+
+# Statuses with an actual departure, with an actual return, and those ended with a reason.
+DEPARTED = (DeploymentStatus.DEPLOYED, DeploymentStatus.RETURNED, DeploymentStatus.REPATRIATED)
+CAME_BACK = (DeploymentStatus.RETURNED, DeploymentStatus.REPATRIATED)
+WITH_REASON = (DeploymentStatus.REPATRIATED, DeploymentStatus.CANCELLED)
+
+
+def deployed_on_q(day: dt.date, *, prefix: str = "") -> models.Q:
+    """The condition "under way on `day`" on a deployment (`prefix`: the path to it from
+    another model, e.g. "deployments__"): departed on or before `day` and not back yet (the
+    return day is spent at home)."""
+    return models.Q(**{f"{prefix}status__in": DEPARTED, f"{prefix}departed_on__lte": day}) & (
+        models.Q(**{f"{prefix}returned_on__isnull": True})
+        | models.Q(**{f"{prefix}returned_on__gt": day})
+    )
+
+
+class DeploymentQuerySet(models.QuerySet):
+    def deployed_on(self, day: dt.date) -> DeploymentQuerySet:
+        """Tours under way on `day`, from the lifecycle (deployed_on_q). The one definition
+        every count of "deployed" uses (gender balance, missions, contingents, dashboard,
+        reports, the admin's lists)."""
+        return self.filter(deployed_on_q(day))
+
+    def ongoing(self) -> DeploymentQuerySet:
+        """Tours still ahead or under way: planned, confirmed or deployed."""
+        return self.filter(status__in=ACTIVE)
+
+    def with_window(self) -> DeploymentQuerySet:
+        """Each tour's `occupied_from`..`occupied_until`: the days it holds the person (the
+        actual departure and return where recorded, else the planned dates). The database's
+        overlap rule (readiness migration 0003) uses the same window."""
+        return self.annotate(
+            occupied_from=Coalesce("departed_on", "starts_on"),
+            occupied_until=Coalesce("returned_on", "ends_on"),
+        )
+
+
+ACTIVE = (DeploymentStatus.PLANNED, DeploymentStatus.CONFIRMED, DeploymentStatus.DEPLOYED)
 
 
 class Deployment(models.Model):
@@ -163,9 +215,32 @@ class Deployment(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("planned end"))
+    departed_on = models.DateField(_("departed on"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    extended_from = models.DateField(
+        _("first planned end"),
+        null=True,
+        blank=True,
+        help_text=_("The planned end before the tour was first extended."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    status_reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the tour was repatriated early or cancelled.")
+    )
+    mandate_override_reason = models.TextField(
+        _("mandate override reason"),
+        blank=True,
+        help_text=_("Why this tour runs past the mission's mandate end."),
+    )
+    mandate_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mandate override recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     override_reason = models.TextField(
         _("readiness override reason"),
@@ -182,6 +257,7 @@ class Deployment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = DeploymentQuerySet.as_manager()
     history = HistoricalRecords(table_name="personnel_historicaldeployment")
 
     class Meta:
@@ -192,6 +268,10 @@ class Deployment(models.Model):
             (
                 "override_deployment_readiness",
                 _("Can plan a deployment for someone not ready, with a reason"),
+            ),
+            (
+                "override_mandate_end",
+                _("Can plan or extend a tour past the mission's mandate end, with a reason"),
             ),
         ]
         ordering = ["-starts_on"]
@@ -215,12 +295,65 @@ class Deployment(models.Model):
                 name="deployment_override_has_reason",
                 violation_error_message=_("A readiness override needs a reason."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(mandate_override_by__isnull=True)
+                | ~models.Q(mandate_override_reason=""),
+                name="deployment_mandate_override_has_reason",
+                violation_error_message=_("A tour past the mandate's end needs a reason."),
+            ),
+            # The lifecycle (readiness migration 0003): a departure date exactly when the tour
+            # has departed, a return date exactly when it came back, a reason for an early
+            # repatriation and a cancellation, and dates in order.
+            models.CheckConstraint(
+                condition=models.Q(status__in=DEPARTED, departed_on__isnull=False)
+                | (~models.Q(status__in=DEPARTED) & models.Q(departed_on__isnull=True)),
+                name="deployment_departure_date_when_departed",
+                violation_error_message=_(
+                    "A deployed, returned or repatriated tour has a departure date, and only it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=CAME_BACK, returned_on__isnull=False)
+                | (~models.Q(status__in=CAME_BACK) & models.Q(returned_on__isnull=True)),
+                name="deployment_return_date_when_back",
+                violation_error_message=_(
+                    "A returned or repatriated tour has a return date, and only it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_on__isnull=True)
+                | models.Q(returned_on__gte=models.F("departed_on")),
+                name="deployment_return_not_before_departure",
+                violation_error_message=_("The return date cannot be before the departure date."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(departed_on__isnull=True)
+                | models.Q(returned_on__isnull=False)
+                | models.Q(departed_on__lte=models.F("ends_on")),
+                name="deployment_departure_not_after_end",
+                violation_error_message=_(
+                    "The departure date cannot be after the planned end: extend the tour first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=WITH_REASON) | ~models.Q(status_reason=""),
+                name="deployment_reason_when_repatriated_or_cancelled",
+                violation_error_message=_(
+                    "An early repatriation or a cancellation needs a reason."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return (
             f"{self.person} in {self.mission} ({self.starts_on:%Y-%m-%d}..{self.ends_on:%Y-%m-%d})"
         )
+
+    @property
+    def lifecycle_token(self) -> str:
+        """What a move's form posts back (its status and planned end as the page showed them):
+        a move on a tour changed since is refused as stale."""
+        return f"{self.status}|{self.ends_on.isoformat()}"
 
     @property
     def tour_months(self) -> int:

@@ -110,7 +110,8 @@ def gender_balance(*, user: User, today: dt.date, unit: Unit | None = None) -> G
 
     deployed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     counts = (
-        Deployment.objects.filter(status=Deployment.Status.DEPLOYED, person__in=people)
+        Deployment.objects.deployed_on(today)
+        .filter(person__in=people)
         .values("role__gender_category", "person__gender")
         .annotate(people=Count("person", distinct=True))
         .order_by()

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.roles import sees_everything
 from personnel.models import Gender
 from personnel.scope import people_for
 from readiness.models import Contingent, Deployment, Mission
+from readiness.models.missions import ACTIVE
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -29,8 +30,9 @@ RETURNING_WITHIN_DAYS = 60
 # Tours that count towards a contingent's strength: every one but a cancelled plan.
 SERVING = (
     Deployment.Status.PLANNED,
+    Deployment.Status.CONFIRMED,
     Deployment.Status.DEPLOYED,
-    Deployment.Status.COMPLETED,
+    Deployment.Status.RETURNED,
     Deployment.Status.REPATRIATED,
 )
 
@@ -60,10 +62,11 @@ def _roster(deployments: QuerySet[Deployment]) -> QuerySet[Deployment]:
     ).order_by("-starts_on", "person__search_text", "pk")
 
 
-def mission_list(*, user: User) -> list[Mission]:
+def mission_list(*, user: User, today: dt.date) -> list[Mission]:
     """Every mission, open ones first (by acronym), then closed ones (most recently ended
-    first), each with `contingent_count` and `deployed_now` (the user's people on a tour)."""
-    deployed = deployments_for(user).filter(status=Deployment.Status.DEPLOYED)
+    first), each with `contingent_count` and `deployed_now` (the user's people on a tour on
+    `today`, from the lifecycle: Deployment.objects.deployed_on)."""
+    deployed = deployments_for(user).deployed_on(today)
     missions = Mission.objects.annotate(
         contingent_count=_count(Contingent.objects.all(), by="mission"),
         deployed_now=_count(deployed, by="mission"),
@@ -139,11 +142,11 @@ def deployments_returning(
     *, user: User, today: dt.date, days: int = RETURNING_WITHIN_DAYS
 ) -> QuerySet[Deployment]:
     """Tours planned or under way whose planned end falls from `today` to `today + days`
-    (both included), soonest first: the people coming home."""
+    (both included), soonest first: the people coming home. Confirmed tours count with the
+    planned ones; returned, repatriated and cancelled ones do not."""
     return _roster(
         deployments_for(user).filter(
-            Q(status=Deployment.Status.DEPLOYED) | Q(status=Deployment.Status.PLANNED),
-            returned_on__isnull=True,
+            status__in=ACTIVE,
             ends_on__gte=today,
             ends_on__lte=today + dt.timedelta(days=days),
         )

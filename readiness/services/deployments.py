@@ -6,8 +6,14 @@ The rules, each refused with a message naming what and where:
 - the mission is open and had started by the tour's first day; a contingent, when given,
   belongs to that mission (the database does not hold this one);
 - the tour's window does not overlap another tour of the same person that is not cancelled
-  (both ends count); the database holds this rule too (migration 0008: an exclusion
-  constraint on PostgreSQL, triggers on SQLite) and its error reads the same;
+  (both ends count; another tour holds its days from its actual departure, else its planned
+  start, to its actual return, else its planned end); the database holds this rule too
+  (readiness migration 0003: an exclusion constraint on PostgreSQL, triggers on SQLite) and
+  its error reads the same, naming the other tour;
+- the tour does not run past the mission's mandate end (Mission.mandate_until), unless a user
+  holding MANDATE_OVERRIDE_PERMISSION gives a reason (kept with who gave it);
+- a person planned into a contingent is a national of the contributing country
+  (courses' HOME_COUNTRY, the centre's country), or, in a joint deployment, of its partner country;
 - the person is ready for the role over the whole tour (the deployability engine, from the
   first day to the planned end); when not, the refusal lists each requirement not met, and
   only a user holding OVERRIDE_PERMISSION may plan anyway, giving a reason, which is kept
@@ -23,7 +29,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from accounts.roles import ROLE_LABELS, ROLE_PERMISSIONS, Role
+from courses.services.enrolment import HOME_COUNTRY
 from personnel.models import Person
 from personnel.models.dates import period_end
 from personnel.scope import people_for
@@ -37,7 +46,8 @@ PLAN_PERMISSION = "readiness.add_deployment"
 OVERRIDE_PERMISSION = "readiness.override_deployment_readiness"
 OVERLAP_CONSTRAINT = "deployment_no_overlap"  # named in migration 0008's constraint/triggers
 MAX_TOUR_MONTHS = 36
-ACTIVE = (Deployment.Status.PLANNED, Deployment.Status.DEPLOYED)
+MANDATE_OVERRIDE_PERMISSION = "readiness.override_mandate_end"
+ACTIVE = (Deployment.Status.PLANNED, Deployment.Status.CONFIRMED, Deployment.Status.DEPLOYED)
 
 
 def _day(day: dt.date) -> str:
@@ -84,11 +94,13 @@ def is_overlap_violation(error: IntegrityError) -> bool:
 def overlapping_deployment(
     *, person: Person, starts_on: dt.date, ends_on: dt.date, exclude_pk: int | None = None
 ) -> Deployment | None:
-    """The person's first tour, not cancelled, that shares a day with starts_on..ends_on."""
+    """The person's first tour, not cancelled, that shares a day with starts_on..ends_on
+    (each tour over the days it holds: Deployment.objects.with_window)."""
     tours = (
-        Deployment.objects.filter(person=person, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        Deployment.objects.with_window()
+        .filter(person=person, occupied_from__lte=ends_on, occupied_until__gte=starts_on)
         .exclude(status=Deployment.Status.CANCELLED)
-        .select_related("mission")
+        .select_related("mission", "contingent", "role")
         .order_by("starts_on")
     )
     if exclude_pk is not None:
@@ -96,7 +108,23 @@ def overlapping_deployment(
     return tours.first()
 
 
-def overlap_error(*, person: Person, other: Deployment | None) -> ValidationError:
+def tour_name(tour: Deployment) -> str:
+    """A tour as messages name it: mission, contingent, role, days and status."""
+    where = tour.mission.acronym
+    if tour.contingent_id:
+        where = f"{where}, {tour.contingent.name}"
+    return _("%(where)s as %(role)s from %(start)s to %(end)s (%(status)s)") % {
+        "where": where,
+        "role": tour.role.name,
+        "start": _day(tour.departed_on or tour.starts_on),
+        "end": _day(tour.returned_on or tour.ends_on),
+        "status": tour.get_status_display(),
+    }
+
+
+def overlap_error(
+    *, person: Person, other: Deployment | None, field: str = "starts_on"
+) -> ValidationError:
     """The refusal for a tour overlapping `other` (None: the database found one we did not)."""
     if other is None:
         message = _("%(person)s already has a tour on some of these days.") % {
@@ -104,16 +132,78 @@ def overlap_error(*, person: Person, other: Deployment | None) -> ValidationErro
         }
     else:
         message = _(
-            "%(person)s already has a tour on some of these days: %(mission)s from %(start)s "
-            "to %(end)s (%(status)s). Choose dates after it, or cancel that tour first."
-        ) % {
-            "person": person.rank_and_name,
-            "mission": other.mission.acronym,
-            "start": _day(other.starts_on),
-            "end": _day(other.ends_on),
-            "status": other.get_status_display(),
+            "%(person)s already has a tour on some of these days: %(tour)s. Choose dates "
+            "outside it, or cancel that tour first."
+        ) % {"person": person.rank_and_name, "tour": tour_name(other)}
+    return ValidationError({field: ValidationError(message, code="overlap")})
+
+
+def mandate_overriders() -> str:
+    """Who may plan or extend a tour past a mandate's end, as the pages say it."""
+    roles = [
+        str(ROLE_LABELS[role])
+        for role in Role
+        if role is Role.ADMINISTRATOR or MANDATE_OVERRIDE_PERMISSION in ROLE_PERMISSIONS[role]
+    ]
+    return ", ".join(roles)
+
+
+def check_mandate(*, mission: Mission, ends_on: dt.date, by: User, reason: str, field: str) -> str:
+    """The mandate override reason to keep ("" when the tour ends within the mandate), or a
+    ValidationError on `field` when the tour runs past it without an allowed override."""
+    if mission.mandate_until is None or ends_on <= mission.mandate_until:
+        return ""
+    reason = reason.strip()
+    values = {
+        "mission": mission.acronym,
+        "mandate": _day(mission.mandate_until),
+        "end": _day(ends_on),
+        "who": mandate_overriders(),
+    }
+    if not reason:
+        message = _(
+            "%(mission)s's mandate runs until %(mandate)s and this tour would end on %(end)s: "
+            "shorten it, or give a reason to go past the mandate (only %(who)s may)."
+        )
+        code = "past_mandate"
+    elif not by.has_perm(MANDATE_OVERRIDE_PERMISSION):
+        message = _(
+            "%(mission)s's mandate runs until %(mandate)s: only %(who)s may plan a tour past it. "
+            "Shorten the tour to end by then."
+        )
+        code = "mandate_override_not_permitted"
+    else:
+        return reason
+    raise ValidationError({field: ValidationError(message % values, code=code)})
+
+
+def check_nationality(*, person: Person, contingent: Contingent | None) -> None:
+    """A contingent serves with the contributing country's nationals, and in a joint
+    deployment with its partner country's too."""
+    if contingent is None:
+        return
+    home = HOME_COUNTRY
+    allowed = {home} | ({contingent.partner_country.code} if contingent.is_joint else set())
+    if person.nationality.code in allowed:
+        return
+    names = ", ".join(sorted(str(dict(countries)[code]) for code in allowed))
+    raise ValidationError(
+        {
+            "person": ValidationError(
+                _(
+                    "%(person)s is a national of %(country)s: %(contingent)s takes nationals of "
+                    "%(allowed)s only."
+                )
+                % {
+                    "person": person.rank_and_name,
+                    "country": person.nationality.name,
+                    "contingent": contingent.name,
+                    "allowed": names,
+                },
+                code="nationality",
+            )
         }
-    return ValidationError({"starts_on": ValidationError(message, code="overlap")})
+    )
 
 
 def _check_plan(
@@ -170,6 +260,7 @@ def _check_plan(
         )
     if errors:
         raise ValidationError(errors)
+    check_nationality(person=person, contingent=contingent)
 
 
 @transaction.atomic
@@ -183,6 +274,7 @@ def deployment_plan(
     months: int,
     by: User,
     override_reason: str = "",
+    mandate_override_reason: str = "",
 ) -> Deployment:
     """Plan `person`'s tour of `months` from `starts_on` (planned end: the tour's last day).
 
@@ -206,6 +298,9 @@ def deployment_plan(
         by=by,
     )
     ends_on = period_end(starts_on, months=months)
+    mandate_override_reason = check_mandate(
+        mission=mission, ends_on=ends_on, by=by, reason=mandate_override_reason, field="months"
+    )
     other = overlapping_deployment(person=person, starts_on=starts_on, ends_on=ends_on)
     if other is not None:
         raise overlap_error(person=person, other=other)
@@ -236,6 +331,8 @@ def deployment_plan(
         status=Deployment.Status.PLANNED,
         override_reason=override_reason,
         override_by=by if override_reason else None,
+        mandate_override_reason=mandate_override_reason,
+        mandate_override_by=by if mandate_override_reason else None,
     )
     deployment._history_user = by
     try:

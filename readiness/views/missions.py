@@ -34,7 +34,7 @@ READERS = (Role.REGISTRAR, Role.ADMINISTRATOR, Role.COMMANDER)
 @require_GET
 @role_required(*READERS)
 def mission_list(request: HttpRequest) -> HttpResponse:
-    missions = selectors.mission_list(user=request.user)
+    missions = selectors.mission_list(user=request.user, today=timezone.localdate())
     return render(
         request,
         "readiness/mission_list.html",
@@ -133,6 +133,7 @@ def deployment_plan(request: HttpRequest) -> HttpResponse:
         initial=_initial(request),
         people=people_for(request.user).active(),
         may_override=may_override,
+        may_override_mandate=request.user.has_perm(services.MANDATE_OVERRIDE_PERMISSION),
     )
     not_ready: services.NotReady | None = None
     if request.method == "POST" and form.is_valid():
@@ -147,6 +148,7 @@ def deployment_plan(request: HttpRequest) -> HttpResponse:
                 months=data["months"],
                 by=request.user,
                 override_reason=data.get("override_reason", ""),
+                mandate_override_reason=data.get("mandate_override_reason", ""),
             )
         except services.NotReady as refusal:
             not_ready = refusal

@@ -57,11 +57,12 @@ def test_revoke_from_the_admin(page, live_server, sign_in, screenshot):
     assert page.locator("input[name=_save]").count() == 0
     screenshot("admin-certification-read-only")
 
-    # A deployment: planned dates and override read-only, departure and return editable.
+    # A deployment: every field read-only, the lifecycle included (its moves are services).
     deployment = Deployment.objects.order_by("pk").first()
     page.goto(f"{live_server.url}/admin/readiness/deployment/{deployment.pk}/change/")
     expect(page.locator(".field-starts_on .readonly")).to_be_visible()
+    expect(page.locator(".field-status .readonly")).to_be_visible()
     assert page.locator("input[name=starts_on]").count() == 0
-    expect(page.locator("select[name=status]")).to_be_visible()
-    expect(page.locator("input[name=returned_on]")).to_be_visible()
-    screenshot("admin-deployment-partly-read-only")
+    assert page.locator("select[name=status]").count() == 0
+    assert page.locator("input[name=returned_on]").count() == 0
+    screenshot("admin-deployment-read-only")

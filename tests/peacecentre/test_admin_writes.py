@@ -523,29 +523,39 @@ def test_changelists_do_not_grow_with_rows(client, administrator):
     assert many == few
 
 
-def test_a_cancelled_tour_comes_back_only_when_its_days_are_free(client, administrator):
-    """Departure and return are the admin's (no other page records them); a cancelled tour
-    brought back over another tour's days is refused with the planning page's words."""
-    cancelled = DeploymentFactory(status=Deployment.Status.CANCELLED)
-    DeploymentFactory(
-        person=cancelled.person,
-        mission=cancelled.mission,
-        role=cancelled.role,
-        starts_on=cancelled.starts_on,
-        ends_on=cancelled.ends_on,
+def test_a_tours_status_and_dates_are_read_only_and_its_actions_call_the_services(
+    client, administrator
+):
+    """The lifecycle is the services' (readiness/services/lifecycle.py): the admin shows a
+    tour's status and dates and cannot save them; its actions confirm and cancel (with a
+    reason) through the services, each refusal shown."""
+    planned = DeploymentFactory(status=Deployment.Status.PLANNED)
+    deployed = DeploymentFactory(
+        status=Deployment.Status.DEPLOYED,
+        starts_on=planned.ends_on + dt.timedelta(days=10),
+        ends_on=planned.ends_on + dt.timedelta(days=100),
+        person=planned.person,
     )
     client.force_login(administrator)
-    url = _url(Deployment, "change", cancelled.pk)
-    response = client.post(url, {"status": Deployment.Status.PLANNED, "returned_on": ""})
-    assert response.status_code == 200
-    assert "already has a tour on some of these days" in response.content.decode()
-    cancelled.refresh_from_db()
-    assert cancelled.status == Deployment.Status.CANCELLED
+    url = _url(Deployment, "change", planned.pk)
+    page = client.get(url).content.decode()
+    assert 'name="status"' not in page
+    assert 'name="returned_on"' not in page
+    assert 'name="departed_on"' not in page
+    response = client.post(url, {"status": Deployment.Status.CANCELLED, "status_reason": "x"})
+    assert response.status_code == 403
+    planned.refresh_from_db()
+    assert planned.status == Deployment.Status.PLANNED
 
-    returned = cancelled.starts_on + dt.timedelta(days=30)
-    response = client.post(
-        url, {"status": Deployment.Status.CANCELLED, "returned_on": returned.isoformat()}
+    done = _act(client, Deployment, "cancel", [planned, deployed], reason="Post withdrawn.")
+    shown = _messages(done)
+    assert ("success", f"Cancelled the tour of {planned.person} in {planned.mission}.") in shown
+    assert any(level == "error" and "Only a planned or confirmed" in m for level, m in shown)
+    planned.refresh_from_db()
+    deployed.refresh_from_db()
+    assert (planned.status, planned.status_reason) == (
+        Deployment.Status.CANCELLED,
+        "Post withdrawn.",
     )
-    assert response.status_code == 302
-    cancelled.refresh_from_db()
-    assert cancelled.returned_on == returned
+    assert deployed.status == Deployment.Status.DEPLOYED
+    assert planned.history.first().history_user == administrator

@@ -214,6 +214,16 @@ MATRIX: dict[str, Row] = {
     "readiness:deployment_plan": Row(
         get=only((*EDITORS, *COMMANDERS), 200), post=only((*EDITORS, *COMMANDERS), 200)
     ),
+    # A tour's page and its moves: the tour's person must be in the user's scope (404 for
+    # another unit's commander). A move POSTed empty shows the form again with its errors.
+    "readiness:deployment_detail": Row(
+        get=only((*EDITORS, COMMANDER_OWN), 200, commander_other=404), pk="deployment"
+    ),
+    "readiness:deployment_move": Row(
+        get=answers(405),
+        post=only((*EDITORS, COMMANDER_OWN), 200, commander_other=404),
+        pk="deployment",
+    ),
     # -- catalogue and scheduling --------------------------------------------------------------
     "courses:course_list": Row(get=everyone(200)),
     "courses:course_detail": Row(get=everyone(200), pk="course"),
@@ -418,6 +428,8 @@ def _kwargs(name: str, row: Row, world: support.World) -> dict[str, object]:
         kwargs["object_id"] = getattr(world, row.pk).pk
     if "<str:code>" in route:
         kwargs["code"] = world.certification.verification_code
+    if "<slug:move>" in route:
+        kwargs["move"] = "confirm"
     return kwargs
 
 

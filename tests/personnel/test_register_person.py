@@ -50,7 +50,9 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     # One tour after another: a person's tours never overlap (a database rule).
     starts_on = factory.Sequence(lambda n: dt.date(2000, 1, 1) + dt.timedelta(days=400 * n))
     ends_on = factory.LazyAttribute(lambda d: d.starts_on + dt.timedelta(days=364))
-    status = readiness_models.Deployment.Status.COMPLETED
+    status = readiness_models.Deployment.Status.RETURNED
+    departed_on = factory.LazyAttribute(lambda d: d.starts_on)
+    returned_on = factory.LazyAttribute(lambda d: d.ends_on)
 
 
 def url(person) -> str:
@@ -256,7 +258,7 @@ def test_enrolments_results_certifications_and_deployments(client, registrar, pe
     assert "Issued in error" in html
     assert "UNIFIL" in html
     assert tour.role.name in html
-    assert "completed" in html
+    assert "returned" in html
 
 
 def test_empty_sections_say_so(client, registrar, person):

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from readiness.models import Contingent, Deployment
+from readiness.models.missions import CAME_BACK, DEPARTED, WITH_REASON
 from tests import factories
 
 TODAY = factories.TODAY
@@ -36,6 +37,12 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=200))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=200))
     status = Deployment.Status.DEPLOYED
+    # The lifecycle's dates and reason, as the constraints want them for the status.
+    departed_on = factory.LazyAttribute(lambda o: o.starts_on if o.status in DEPARTED else None)
+    returned_on = factory.LazyAttribute(lambda o: o.ends_on if o.status in CAME_BACK else None)
+    status_reason = factory.LazyAttribute(
+        lambda o: "A reason given by the test." if o.status in WITH_REASON else ""
+    )
 
 
 def make_ready(person):

@@ -48,12 +48,15 @@ def test_an_update_into_an_overlap_is_refused(tour):
         mission=tour.mission,
         starts_on=dt.date(2027, 1, 1),
         ends_on=dt.date(2027, 12, 31),
+        status=Deployment.Status.PLANNED,
     )
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         Deployment.objects.filter(pk=later.pk).update(starts_on=dt.date(2026, 12, 1))
     assert is_overlap_violation(error.value)
     # Cancelling the first tour frees its days; reviving it is refused again.
-    Deployment.objects.filter(pk=tour.pk).update(status=Deployment.Status.CANCELLED)
+    Deployment.objects.filter(pk=tour.pk).update(
+        status=Deployment.Status.CANCELLED, departed_on=None, status_reason="Called off."
+    )
     Deployment.objects.filter(pk=later.pk).update(starts_on=dt.date(2026, 12, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
         Deployment.objects.filter(pk=tour.pk).update(status=Deployment.Status.PLANNED)
@@ -78,7 +81,9 @@ def test_adjacent_tours_cancelled_ones_and_other_people_are_allowed(tour):
     )
     # A tour's own update (its status, its return) is not an overlap with itself.
     Deployment.objects.filter(pk=tour.pk).update(
-        status=Deployment.Status.COMPLETED, returned_on=DEC_31, ends_on=dt.date(2026, 12, 30)
+        status=Deployment.Status.RETURNED,
+        returned_on=dt.date(2026, 12, 30),
+        ends_on=dt.date(2026, 12, 30),
     )
     assert Deployment.objects.count() == 4
 

@@ -122,13 +122,13 @@ def test_a_reason_given_for_a_ready_person_is_not_kept(administrator, mission, r
 def test_an_overlapping_tour_is_refused_naming_the_other(registrar, mission, role):
     person = make_ready(factories.PersonFactory())
     other = factories.MissionFactory(acronym="MINURSO", name="MINURSO", host="Western Sahara")
-    DeploymentFactory(
+    tour = DeploymentFactory(
         person=person, mission=other, starts_on=dt.date(2026, 1, 1), ends_on=START
     )  # its last day is the new tour's first
     with pytest.raises(ValidationError) as refused:
         plan(person, mission, role, registrar)
     [message] = messages_of(refused.value)["starts_on"]
-    assert "MINURSO from 2026-01-01 to 2026-12-23 (deployed)" in message
+    assert f"MINURSO as {tour.role.name} from 2026-01-01 to 2026-12-23 (deployed)" in message
     assert Deployment.objects.count() == 1
 
 
@@ -199,3 +199,68 @@ def test_an_instructor_may_not_plan(mission, role):
     instructor = factories.UserFactory(roles=[Role.INSTRUCTOR])
     with pytest.raises(PermissionDenied):
         plan(make_ready(factories.PersonFactory()), mission, role, instructor)
+
+
+# The mandate's end (issue 14, point 5).
+
+
+def test_a_tour_past_the_mandate_is_refused_saying_who_may_go_past_it(registrar, role):
+    mission = factories.MissionFactory(mandate_until=START + dt.timedelta(days=200))
+    person = make_ready(factories.PersonFactory())
+    with pytest.raises(ValidationError) as refused:
+        plan(person, mission, role, registrar)
+    [message] = messages_of(refused.value)["months"]
+    assert "UNIFIL's mandate runs until" in message
+    assert "only Administrator may" in message
+    assert refused.value.error_dict["months"][0].code == "past_mandate"
+    with pytest.raises(ValidationError) as refused:
+        plan(person, mission, role, registrar, mandate_override_reason="The Council will renew.")
+    assert refused.value.error_dict["months"][0].code == "mandate_override_not_permitted"
+    assert not Deployment.objects.exists()
+    # A shorter tour fits.
+    assert plan(person, mission, role, registrar, months=6).mandate_override_reason == ""
+
+
+def test_an_administrator_plans_past_the_mandate_with_a_reason_kept(administrator, role):
+    mission = factories.MissionFactory(mandate_until=START + dt.timedelta(days=200))
+    person = make_ready(factories.PersonFactory())
+    tour = plan(person, mission, role, administrator, mandate_override_reason=" Renewal due. ")
+    assert (tour.mandate_override_reason, tour.mandate_override_by) == (
+        "Renewal due.",
+        administrator,
+    )
+
+
+# Nationality in a contingent (issue 14, point 5).
+
+
+@pytest.mark.parametrize(
+    ("nationality", "partner", "allowed"),
+    [
+        ("KZ", "", True),
+        ("IN", "", False),
+        ("IN", "IN", True),
+        ("KZ", "IN", True),
+        ("FR", "IN", False),
+    ],
+    ids=["own-national", "foreign-national", "partner", "own-in-joint", "third-country"],
+)
+def test_a_contingent_takes_its_own_nationals_and_its_partners(
+    registrar, mission, role, nationality, partner, allowed
+):
+    contingent = ContingentFactory(mission=mission, partner_country=partner, name="KAZCOY")
+    person = make_ready(factories.PersonFactory(nationality=nationality))
+    if allowed:
+        assert plan(person, mission, role, registrar, contingent=contingent).pk
+        return
+    with pytest.raises(ValidationError) as refused:
+        plan(person, mission, role, registrar, contingent=contingent)
+    [message] = messages_of(refused.value)["person"]
+    assert "KAZCOY takes nationals of" in message
+    assert "Kazakhstan" in message
+    assert not Deployment.objects.exists()
+
+
+def test_a_foreign_national_may_serve_outside_a_contingent(registrar, mission, role):
+    person = make_ready(factories.PersonFactory(nationality="IN"))
+    assert plan(person, mission, role, registrar).pk

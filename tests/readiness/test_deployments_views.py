@@ -139,5 +139,30 @@ def test_an_overlap_is_shown_on_the_start_date(client, setting, registrar):
     assert post(client, setting).status_code == 302
     response = post(client, setting, starts_on=(START + dt.timedelta(days=40)).isoformat())
     [message] = response.context["form"].errors["starts_on"]
-    assert "UNIFIL from 2026-12-23 to 2027-12-22 (planned)" in message
+    assert "UNIFIL as Plain role from 2026-12-23 to 2027-12-22 (planned)" in message
     assert Deployment.objects.count() == 1
+
+
+def test_a_tour_past_the_mandate_is_refused_on_its_length_saying_who_may(
+    client, setting, registrar, administrator
+):
+    make_ready(setting["person"])
+    mission = setting["mission"]
+    mission.mandate_until = START + dt.timedelta(days=100)
+    mission.save()
+    client.force_login(registrar)
+    response = post(client, setting)
+    [message] = response.context["form"].errors["months"]
+    assert "mandate runs until" in message
+    assert "only Administrator may" in message
+    assert 'data-testid="mandate-override-field"' not in response.content.decode()
+    client.force_login(administrator)
+    response = post(client, setting)
+    assert 'data-testid="mandate-override-field"' in response.content.decode()
+    response = post(client, setting, mandate_override_reason="The Council renews in June.")
+    assert response.status_code == 302
+    tour = Deployment.objects.get()
+    assert (tour.mandate_override_reason, tour.mandate_override_by) == (
+        "The Council renews in June.",
+        administrator,
+    )

@@ -68,6 +68,9 @@ def deploy(person, profile, status=Deployment.Status.DEPLOYED):
         starts_on=today() - dt.timedelta(days=30),
         ends_on=today() + dt.timedelta(days=300),
         status=status,
+        departed_on=today() - dt.timedelta(days=30)
+        if status == Deployment.Status.DEPLOYED
+        else None,
     )
 
 

@@ -61,7 +61,7 @@ def world(commander):
         person=mine.person,
         starts_on=dt.date(2018, 5, 15),
         ends_on=dt.date(2019, 5, 14),
-        status=Deployment.Status.COMPLETED,
+        status=Deployment.Status.RETURNED,
     )
     return {
         "company": company,
@@ -194,7 +194,7 @@ def test_returning_is_soonest_first_scoped_and_leaves_out_finished_tours(
         ("KZ-LATE", company, 50, Deployment.Status.DEPLOYED),
         ("KZ-SOON", company, 5, Deployment.Status.DEPLOYED),
         ("KZ-MIA2", mia, 10, Deployment.Status.DEPLOYED),
-        ("KZ-DONE", company, 3, Deployment.Status.COMPLETED),
+        ("KZ-DONE", company, 3, Deployment.Status.RETURNED),
         ("KZ-CANC", company, 3, Deployment.Status.CANCELLED),
     ]:
         DeploymentFactory(

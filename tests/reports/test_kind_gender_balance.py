@@ -59,6 +59,7 @@ def deploy(person, profile):
         starts_on=today() - dt.timedelta(days=30),
         ends_on=today() + dt.timedelta(days=300),
         status=Deployment.Status.DEPLOYED,
+        departed_on=today() - dt.timedelta(days=30),
     )
 
 

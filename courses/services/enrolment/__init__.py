@@ -28,7 +28,11 @@ Decisions this module makes:
 """
 
 from courses.services.enrolment.apply import enrolment_apply
-from courses.services.enrolment.eligibility import Candidate
+from courses.services.enrolment.eligibility import (
+    Candidate,
+    Findings,
+    register_eligibility_check,
+)
 from courses.services.enrolment.nominations import nomination_approve, nomination_decline
 from courses.services.enrolment.plan import (
     OUTCOME_LABELS,
@@ -62,6 +66,7 @@ __all__ = [
     "Candidate",
     "EnrolmentPlan",
     "EnrolmentPlanStale",
+    "Findings",
     "Outcome",
     "PlanLine",
     "enrolment_apply",
@@ -71,6 +76,7 @@ __all__ = [
     "enrolments_withdraw_all",
     "nomination_approve",
     "nomination_decline",
+    "register_eligibility_check",
     "waitlist_move",
     "waitlist_promote",
 ]

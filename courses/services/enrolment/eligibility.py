@@ -4,8 +4,8 @@ read for all candidates at once."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,29 @@ class Candidate:
     @classmethod
     def of(cls, person: Person, *, row: int | None = None) -> Candidate:
         return cls(service_number=person.service_number, person=person, row=row)
+
+
+@dataclass
+class Findings:
+    """What an extra check found for a cohort and its candidates: `reasons` refuse a person
+    (by person id, in the registrar's words); `warnings` are for the registrar, about the
+    cohort (shown on the enrol preview, refusing nobody)."""
+
+    reasons: dict[int, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+# Eligibility checks an app above courses adds, filled in its AppConfig.ready() (readiness: a
+# tour over the cohort's dates), so that courses imports none of them. Each is called once per
+# Eligibility with the cohort and every candidate's id, and must read them all at once: a fixed
+# number of queries whatever the number of candidates.
+EligibilityCheck = Callable[[Cohort, set[int]], Findings]
+ELIGIBILITY_CHECKS: dict[str, EligibilityCheck] = {}
+
+
+def register_eligibility_check(name: str, check: EligibilityCheck) -> None:
+    """Add `check` to every eligibility reading (registering a name again replaces it)."""
+    ELIGIBILITY_CHECKS[name] = check
 
 
 class Eligibility:
@@ -66,6 +89,13 @@ class Eligibility:
             )
             for enrolment in overlapping:
                 self.clashes[enrolment.person_id].append(enrolment)
+        self.extra: dict[int, list[str]] = defaultdict(list)
+        self.warnings: list[str] = []
+        for _name, check in sorted(ELIGIBILITY_CHECKS.items()):
+            findings = check(cohort, ids)
+            for person_id, reasons in findings.reasons.items():
+                self.extra[person_id] += reasons
+            self.warnings += findings.warnings
 
     def reasons(self, person: Person) -> list[str]:
         """Why `person` may not join, in the registrar's words; empty when they may."""
@@ -103,6 +133,7 @@ class Eligibility:
                     }
                 )
             )
+        reasons += self.extra.get(person.pk, [])
         return reasons
 
     def _prerequisite_reasons(self, person: Person) -> list[str]:

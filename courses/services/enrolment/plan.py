@@ -90,6 +90,9 @@ class EnrolmentPlan:
     nominating_country: str = ""
     nominating_party: str = ""
     nominate: bool = False
+    # For the registrar about the cohort, refusing nobody (the eligibility checks' warnings,
+    # e.g. tours departing during the cohort).
+    warnings: list[str] = field(default_factory=list)
     _by_outcome: dict[Outcome, list[PlanLine]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -261,4 +264,5 @@ def enrolment_plan(
         nominating_country=nominating_country,
         nominating_party=nominating_party,
         nominate=nominate,
+        warnings=eligibility.warnings,
     )
