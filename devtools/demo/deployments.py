@@ -330,7 +330,7 @@ def seed_readiness(ctx: DemoContext) -> None:
             remarks=remarks,
         )
         areas += [
-            AssessmentAreaResult(assessment=assessment, area=area, result=result, remarks=note)
+            AssessmentAreaResult(assessment=assessment, area_id=area, result=result, remarks=note)
             for area, result, note in results
         ]
     AssessmentAreaResult.objects.bulk_create(areas)

@@ -267,10 +267,10 @@ def test_pcrs_level_and_assessment_visits_in_date_order(client, commander, tree)
         outcome="passed",
         assessed_by="UN DPO AAV team",
     )
-    AssessmentAreaResult.objects.create(assessment=aav, area="training", result="satisfactory")
+    AssessmentAreaResult.objects.create(assessment=aav, area_id="training", result="satisfactory")
     AssessmentAreaResult.objects.create(
         assessment=aav,
-        area="equipment",
+        area_id="equipment",
         result="needs_improvement",
         remarks="Two APCs awaiting parts.",
     )

@@ -111,7 +111,7 @@ def world(commander):
         pcrs_level="2",
         outcome=UnitReadinessAssessment.Outcome.PASSED,
     )
-    earlier.areas.create(area="medical", result="unsatisfactory")
+    earlier.areas.create(area_id="medical", result="unsatisfactory")
     latest = UnitReadinessAssessment.objects.create(
         unit=units["KAZBAT"],
         assessed_on=today() - dt.timedelta(days=20),
@@ -119,8 +119,8 @@ def world(commander):
         outcome=UnitReadinessAssessment.Outcome.CONDITIONAL,
         assessed_by="UN DPO team",
     )
-    latest.areas.create(area="training", result="needs_improvement", remarks="Convoy drills")
-    latest.areas.create(area="equipment", result="satisfactory")
+    latest.areas.create(area_id="training", result="needs_improvement", remarks="Convoy drills")
+    latest.areas.create(area_id="equipment", result="satisfactory")
     return {
         "units": units,
         "profile": profile,
