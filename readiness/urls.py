@@ -3,7 +3,7 @@ predate this app), named in the "readiness" namespace."""
 
 from django.urls import path
 
-from .views import matrix, missions, units
+from .views import matrix, missions, pcrs, units
 
 app_name = "readiness"
 
@@ -32,4 +32,15 @@ urlpatterns += [
     path("contingents/<int:pk>/", missions.contingent_detail, name="contingent_detail"),
     path("deployments/plan/", missions.deployment_plan, name="deployment_plan"),
     path("deployments/returning/", missions.deployments_returning, name="deployments_returning"),
+]
+
+# PCRS: pledges, levels, assessment visits and their findings (readiness/views/pcrs.py).
+urlpatterns += [
+    path("units/<int:pk>/pcrs/", pcrs.unit_pcrs, name="unit_pcrs"),
+    path("units/<int:pk>/pcrs/pledge/", pcrs.pledge_register, name="pcrs_pledge_register"),
+    path("units/<int:pk>/pcrs/renew/", pcrs.pledge_renew, name="pcrs_pledge_renew"),
+    path("units/<int:pk>/pcrs/level/", pcrs.pledge_level, name="pcrs_pledge_level"),
+    path("units/<int:pk>/pcrs/visits/new/", pcrs.visit_record, name="pcrs_visit_record"),
+    path("pcrs/visits/<int:pk>/findings/new/", pcrs.finding_add, name="pcrs_finding_add"),
+    path("pcrs/findings/<int:pk>/close/", pcrs.finding_close, name="pcrs_finding_close"),
 ]
