@@ -26,6 +26,8 @@ class ReminderKind(models.TextChoices):
     COHORT_STARTING = "cohort_starting", _("cohort starting")
     RESULTS_MISSING = "results_missing", _("results missing")
     RECOGNITION_LAPSING = "recognition_lapsing", _("UN recognition lapsing")
+    PCRS_RENEWAL_DUE = "pcrs_renewal_due", _("PCRS pledge renewal due")
+    PCRS_ACTION_OVERDUE = "pcrs_action_overdue", _("corrective action overdue")
 
 
 class Reminder(models.Model):
