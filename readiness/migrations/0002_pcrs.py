@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='pcrspledge',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'RDL'), _negated=True), models.Q(('deploy_within_days__gte', 1), ('deploy_within_days__lte', 60)), _connector='OR'), name='pledge_rdl_within_60_days', violation_error_message='The Rapid Deployment Level means deploying within 60 days of a request.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'RDL'), _negated=True), models.Q(('deploy_within_days__gte', 1), ('deploy_within_days__isnull', False), ('deploy_within_days__lte', 60)), _connector='OR'), name='pledge_rdl_within_60_days', violation_error_message='The Rapid Deployment Level means deploying within 60 days of a request.'),
         ),
         migrations.AddConstraint(
             model_name='pcrspledge',

@@ -86,7 +86,11 @@ class PCRSPledge(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(level=PCRSLevel.RAPID)
-                | models.Q(deploy_within_days__gte=1, deploy_within_days__lte=RDL_MAX_DAYS),
+                | models.Q(
+                    deploy_within_days__isnull=False,
+                    deploy_within_days__gte=1,
+                    deploy_within_days__lte=RDL_MAX_DAYS,
+                ),
                 name="pledge_rdl_within_60_days",
                 violation_error_message=_(
                     "The Rapid Deployment Level means deploying within 60 days of a request."
