@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from accounts.roles import Role
 from personnel.models import Unit
 from readiness.deployability import Verdict, deployability
-from readiness.models import Deployment, UnitReadinessAssessment
+from readiness.models import Deployment, PCRSPledge, UnitReadinessAssessment
 from readiness.selectors.missions import contingent_page
 from reports.kinds import kind_for
 from reports.kinds.contingent_readiness import contingent_readiness
@@ -112,6 +112,15 @@ def world(commander):
         outcome=UnitReadinessAssessment.Outcome.PASSED,
     )
     earlier.areas.create(area_id="medical", result="unsatisfactory")
+    PCRSPledge.objects.create(
+        unit=units["KAZBAT"],
+        registered_on=today() - dt.timedelta(days=300),
+        capability="Infantry battalion",
+        level="2",
+        level_since=earlier.assessed_on,
+        backing_visit=earlier,
+        renewal_due_on=today() + dt.timedelta(days=60),
+    )
     latest = UnitReadinessAssessment.objects.create(
         unit=units["KAZBAT"],
         assessed_on=today() - dt.timedelta(days=20),
@@ -245,7 +254,7 @@ def test_the_pdf_prints_what_the_page_and_the_engine_say(registrar, world):
         "KAZBAT Unit KAZBAT",
         "India (INDBATT)",
         "Dana Registrar",
-        "Level 2: eligible after a successful AAV",  # the latest level recorded
+        "Level 2: eligible after a successful AAV",  # the unit's pledge
         "Pre-deployment visit",  # the latest visit, its areas and results
         "Training needs improvement Convoy drills",
         "Equipment (COE) satisfactory",
