@@ -272,6 +272,7 @@ def _pcrs(unit_a, *, today) -> tuple[PCRSPledge, UnitReadinessAssessment, VisitF
         backing_visit=visit,
         renewal_due_on=today + dt.timedelta(days=165),
     )
+    pledge.levels.create(level="2", changed_on=visit.assessed_on, backing_visit=visit)
     return pledge, visit, finding
 
 

@@ -308,13 +308,14 @@ def test_build_takes_the_same_queries_for_few_or_many_members(
     deploy(make_person("ready", unit=world["units"]["KAZBAT"]), contingent, second_role)
     # The requester, the contingent, their roles, the roster; the roster's two roles with
     # their certification types and ranks (3); per role, the medical clearances and passports
-    # its people hold (2 x 2); the unit's assessments and their areas; the title's contingent.
-    with django_assert_num_queries(14):
+    # its people hold (2 x 2); the unit's assessments and their areas; the unit's PCRS pledge;
+    # the title's contingent.
+    with django_assert_num_queries(15):
         KIND.build(parameters, ReportFormat.PDF, Progress())
     for n in range(12):
         person = make_person("lapsing" if n % 2 else "ready", unit=world["units"]["KAZBAT-1"])
         deploy(person, contingent, profile if n % 3 else second_role)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         built = KIND.build(parameters, ReportFormat.PDF, Progress())
     assert "17 / 120" in pdf_text(built.content)
 
