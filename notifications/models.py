@@ -28,6 +28,8 @@ class ReminderKind(models.TextChoices):
     RECOGNITION_LAPSING = "recognition_lapsing", _("UN recognition lapsing")
     DEPARTURE_DUE = "departure_due", _("departure not recorded")
     RETURN_DUE = "return_due", _("return not recorded")
+    PCRS_RENEWAL_DUE = "pcrs_renewal_due", _("PCRS pledge renewal due")
+    PCRS_ACTION_OVERDUE = "pcrs_action_overdue", _("corrective action overdue")
 
 
 class Reminder(models.Model):

@@ -27,7 +27,7 @@ from courses.scope import cohorts_for
 from courses.selectors.certifications import certifications_visible
 from notifications import wording
 from notifications.models import Reminder, ReminderKind
-from personnel.scope import people_for
+from personnel.scope import people_for, units_for
 
 UNFINISHED = (Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.IN_PROGRESS)
 HOME_DAYS_AHEAD = 90
@@ -119,7 +119,8 @@ def reminder_links(*, user: User | None, reminders: list[Reminder]) -> dict[int,
     check (accounts.roles): the certification, else the person; the cohort, else its
     course; the course. A trainee told that their cohort starts finds the course's page, a
     person without a role (or told of their own passport) no link at all. A fixed number of
-    queries (eight at most), whatever the number of reminders."""
+    queries (nine at most; a PCRS reminder links to its unit's PCRS page), whatever the
+    number of reminders."""
     links: dict[int, str | None] = dict.fromkeys((r.pk for r in reminders), None)
     # Every page behind these links lets in only users holding a role (role_required).
     if user is None or not user.is_active or not roles_of(user):
@@ -134,7 +135,9 @@ def reminder_links(*, user: User | None, reminders: list[Reminder]) -> dict[int,
     person_ids = {
         r.details.get("person_id")
         for r in reminders
-        if r.kind != ReminderKind.CERTIFICATION_LAPSING and r.kind not in COHORT_KINDS
+        if r.kind != ReminderKind.CERTIFICATION_LAPSING
+        and r.kind not in COHORT_KINDS
+        and r.kind not in wording.PCRS_KINDS
     } - {None}
     open_people = _visible(lambda: people_for(user), person_ids)
     cohort_ids = {r.object_id for kind in COHORT_KINDS for r in by_kind.get(kind, [])}
@@ -146,6 +149,8 @@ def reminder_links(*, user: User | None, reminders: list[Reminder]) -> dict[int,
     )
     course_ids = {r.object_id for r in by_kind.get(ReminderKind.RECOGNITION_LAPSING, [])}
     existing_courses = _visible(Course.objects.all, course_ids | set(course_of_cohort.values()))
+    unit_ids = {r.details.get("unit_id") for r in reminders if r.kind in wording.PCRS_KINDS}
+    open_units = _visible(lambda: units_for(user), unit_ids - {None})
     for reminder in reminders:
         kind, target = reminder.kind, reminder.object_id
         if kind == ReminderKind.CERTIFICATION_LAPSING:
@@ -160,6 +165,9 @@ def reminder_links(*, user: User | None, reminders: list[Reminder]) -> dict[int,
                 )
         elif kind == ReminderKind.RECOGNITION_LAPSING:
             if target in existing_courses:
+                links[reminder.pk] = wording.link(reminder)
+        elif kind in wording.PCRS_KINDS:
+            if reminder.details.get("unit_id") in open_units:
                 links[reminder.pk] = wording.link(reminder)
         elif reminder.details.get("person_id") in open_people:
             links[reminder.pk] = wording.link(reminder)

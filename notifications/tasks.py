@@ -18,6 +18,8 @@ from notifications.services import (
     sweep_cohorts_starting,
     sweep_deployments_due,
     sweep_lapsing,
+    sweep_pcrs_actions_overdue,
+    sweep_pcrs_renewals,
     sweep_recognition_lapsing,
     sweep_results_missing,
 )
@@ -54,6 +56,20 @@ def sweep_results_missing_task(on: str | None = None) -> int:
 def sweep_recognition_lapsing_task(on: str | None = None) -> int:
     """Record reminders of courses whose UN recognition lapses within six months."""
     return sweep_recognition_lapsing(on=_day(on))
+
+
+@shared_task(name="notifications.sweep_pcrs_renewals", time_limit=5 * 60, soft_time_limit=4 * 60)
+def sweep_pcrs_renewals_task(on: str | None = None) -> int:
+    """Record reminders of PCRS pledges whose renewal falls due or is overdue."""
+    return sweep_pcrs_renewals(on=_day(on))
+
+
+@shared_task(
+    name="notifications.sweep_pcrs_actions_overdue", time_limit=5 * 60, soft_time_limit=4 * 60
+)
+def sweep_pcrs_actions_overdue_task(on: str | None = None) -> int:
+    """Record reminders of assessment visits' corrective actions past their due day."""
+    return sweep_pcrs_actions_overdue(on=_day(on))
 
 
 # A failing mail server: retried with exponential backoff (1, 2, 4, ... minutes with jitter,

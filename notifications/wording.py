@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from notifications.models import Reminder, ReminderKind
 from personnel.models import Language, MedicalClearance, Passport, WeaponsQualification
 
+PCRS_KINDS = (ReminderKind.PCRS_RENEWAL_DUE, ReminderKind.PCRS_ACTION_OVERDUE)
+
 
 def when(due_on: dt.date, today: dt.date) -> str:
     """ "today", "tomorrow", "in 30 days", or "2 days ago"."""
@@ -102,6 +104,28 @@ def sentence(reminder: Reminder, *, today: dt.date) -> str:
         return _(
             "Cohort %(cohort)s of %(course)s ended on %(date)s and is not finalised: %(missing)s."
         ) % {"cohort": d["cohort"], "course": d["title"], "date": date, "missing": "; ".join(parts)}
+    if kind == ReminderKind.PCRS_RENEWAL_DUE:
+        values = {"unit": d["unit"], "date": date, "when": when(reminder.due_on, today)}
+        if reminder.due_on < today:
+            return (
+                _(
+                    "The PCRS pledge of %(unit)s was due for renewal on %(date)s (%(when)s): renew "
+                    "it, or its level no longer counts for planning."
+                )
+                % values
+            )
+        return _("The PCRS pledge of %(unit)s is due for renewal on %(date)s (%(when)s).") % values
+    if kind == ReminderKind.PCRS_ACTION_OVERDUE:
+        return _(
+            "A corrective action from the assessment visit of %(visit)s to %(unit)s was due on "
+            "%(date)s (%(when)s): %(action)s"
+        ) % {
+            "visit": d["visit_on"],
+            "unit": d["unit"],
+            "date": date,
+            "when": when(reminder.due_on, today),
+            "action": d["action"],
+        }
     if kind == ReminderKind.RECOGNITION_LAPSING:
         return _("UN recognition of %(code)s %(course)s lapses on %(date)s (%(when)s).") % {
             "code": d["course"],
@@ -152,6 +176,8 @@ def link(reminder: Reminder) -> str | None:
         return reverse("courses:cohort_detail", args=[reminder.object_id])
     if kind == ReminderKind.RECOGNITION_LAPSING:
         return reverse("courses:course_detail", args=[reminder.object_id])
+    if kind in PCRS_KINDS:
+        return reverse("readiness:unit_pcrs", args=[reminder.details["unit_id"]])
     if person_id := reminder.details.get("person_id"):
         return reverse("personnel:person_detail", args=[person_id])
     return None

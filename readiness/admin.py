@@ -29,14 +29,18 @@ from personnel.admin import (
 )
 from personnel.models import Category
 from readiness.models import (
+    AssessmentArea,
     AssessmentAreaResult,
     Contingent,
     Deployment,
     GenderTarget,
     Mission,
+    PCRSLevelChange,
+    PCRSPledge,
     ReadinessSnapshot,
     RequirementProfile,
     UnitReadinessAssessment,
+    VisitFinding,
 )
 from readiness.models.missions import deployed_on_q
 from readiness.services import lifecycle
@@ -381,6 +385,9 @@ class AssessmentAreaResultInline(admin.TabularInline):
     extra = 0
     fields = ("area", "result", "remarks")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssessmentAreaResult]:
+        return super().get_queryset(request).select_related("area")
+
 
 @admin.register(UnitReadinessAssessment)
 class UnitReadinessAssessmentAdmin(admin.ModelAdmin):
@@ -427,7 +434,7 @@ class UnitReadinessAssessmentAdmin(admin.ModelAdmin):
 @admin.register(AssessmentAreaResult)
 class AssessmentAreaResultAdmin(admin.ModelAdmin):
     list_display = ("assessment", "area", "result")
-    list_select_related = ("assessment__unit",)
+    list_select_related = ("assessment__unit", "area")
     list_filter = ("area", "result", "assessment__kind")
     search_fields = ("assessment__unit__code", "assessment__unit__name", "remarks")
     autocomplete_fields = ("assessment",)
@@ -458,8 +465,85 @@ class ReadinessSnapshotAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
     date_hierarchy = "taken_on"
 
 
+@admin.register(AssessmentArea)
+class AssessmentAreaAdmin(admin.ModelAdmin):
+    """The checklist areas offered when a visit is recorded: data, edited here. An area in use
+    cannot be deleted (its results keep it); untick "active" to stop offering it."""
+
+    list_display = ("name", "code", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Results refer to the code: it never changes once the area exists.
+        return ("code",) if obj else ()
+
+
+class PCRSLevelChangeInline(ServiceOwnedFieldsMixin, admin.TabularInline):
+    model = PCRSLevelChange
+    extra = 0
+    fields = ("changed_on", "level", "backing_visit", "reason", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PCRSLevelChange]:
+        return super().get_queryset(request).select_related("backing_visit__unit", "recorded_by")
+
+
+@admin.register(PCRSPledge)
+class PCRSPledgeAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
+    """Pledges are registered, renewed and moved between levels on the unit's PCRS page (the
+    services check the backing AAV and the renewal); here only their wording is edited."""
+
+    list_display = ("unit", "capability", "level", "level_since", "renewal_due_on")
+    list_select_related = ("unit",)
+    list_filter = ("level", UnitSubtreeListFilter)
+    search_fields = ("unit__code", "unit__name", "capability")
+    inlines = (PCRSLevelChangeInline,)
+
+
+@admin.register(PCRSLevelChange)
+class PCRSLevelChangeAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
+    list_display = ("pledge", "changed_on", "level", "backing_visit", "recorded_by")
+    list_select_related = ("pledge__unit", "backing_visit__unit", "recorded_by")
+    list_filter = ("level",)
+    search_fields = ("pledge__unit__code", "reason")
+
+
+@admin.register(VisitFinding)
+class VisitFindingAdmin(ServiceOwnedFieldsMixin, admin.ModelAdmin):
+    """Findings are added and closed on the unit's PCRS page; their wording, owner and due
+    day may be corrected here."""
+
+    list_display = ("visit", "area", "owner", "due_on", "closed_on")
+    list_select_related = ("visit__unit", "area", "owner")
+    list_filter = ("area", ("closed_on", admin.EmptyFieldListFilter))
+    search_fields = ("visit__unit__code", "finding", "corrective_action")
+    autocomplete_fields = ("owner",)
+
+
 declare_service_owned(
     {
+        "readiness.assessmentarea": ADMIN_EDITS,
+        # pledge_register, pledge_renew and pledge_change_level (readiness/services/pcrs.py).
+        "readiness.pcrspledge": Owned(
+            fields=(
+                "unit",
+                "registered_on",
+                "level",
+                "level_since",
+                "backing_visit",
+                "deploy_within_days",
+                "renewed_on",
+                "renewal_due_on",
+            ),
+            add=False,
+            delete=False,
+        ),
+        "readiness.pcrslevelchange": WRITTEN_ELSEWHERE,
+        # finding_add and finding_close: the visit it belongs to and its closing.
+        "readiness.visitfinding": Owned(
+            fields=("visit", "closed_on", "closed_by", "closure_note"), add=False
+        ),
         "readiness.requirementprofile": ADMIN_EDITS,
         "readiness.mission": ADMIN_EDITS,
         "readiness.contingent": ADMIN_EDITS,

@@ -3,7 +3,7 @@ predate this app), named in the "readiness" namespace."""
 
 from django.urls import path
 
-from .views import contingents, lifecycle, matrix, missions, units
+from .views import contingents, lifecycle, matrix, missions, pcrs, units
 
 app_name = "readiness"
 
@@ -55,4 +55,15 @@ urlpatterns += [
 urlpatterns += [
     path("deployments/<int:pk>/", lifecycle.deployment_detail, name="deployment_detail"),
     path("deployments/<int:pk>/<slug:move>/", lifecycle.deployment_move, name="deployment_move"),
+]
+
+# PCRS: pledges, levels, assessment visits and their findings (readiness/views/pcrs.py).
+urlpatterns += [
+    path("units/<int:pk>/pcrs/", pcrs.unit_pcrs, name="unit_pcrs"),
+    path("units/<int:pk>/pcrs/pledge/", pcrs.pledge_register, name="pcrs_pledge_register"),
+    path("units/<int:pk>/pcrs/renew/", pcrs.pledge_renew, name="pcrs_pledge_renew"),
+    path("units/<int:pk>/pcrs/level/", pcrs.pledge_level, name="pcrs_pledge_level"),
+    path("units/<int:pk>/pcrs/visits/new/", pcrs.visit_record, name="pcrs_visit_record"),
+    path("pcrs/visits/<int:pk>/findings/new/", pcrs.finding_add, name="pcrs_finding_add"),
+    path("pcrs/findings/<int:pk>/close/", pcrs.finding_close, name="pcrs_finding_close"),
 ]

@@ -8,7 +8,14 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from personnel.models import Passport, Person
-from readiness.models import AssessmentAreaResult, Contingent, Deployment, UnitReadinessAssessment
+from readiness.models import (
+    AssessmentAreaResult,
+    Contingent,
+    Deployment,
+    PCRSLevelChange,
+    PCRSPledge,
+    UnitReadinessAssessment,
+)
 from readiness.models.missions import DEPARTED
 
 from .context import DemoContext
@@ -324,8 +331,9 @@ def seed_readiness(ctx: DemoContext) -> None:
     """KAZBAT's AAVs (the UNIFIL company reached PCRS level 2), the UNDOF company's
     pre-deployment visit and an internal check of the 3rd company, with per-area results."""
     areas = []
+    visits = {}
     for unit, kind, offset, level, outcome, assessed_by, remarks, results in ASSESSMENTS:
-        assessment = UnitReadinessAssessment.objects.create(
+        assessment = visits[unit, kind] = UnitReadinessAssessment.objects.create(
             unit=ctx.units[unit],
             assessed_on=ctx.days(offset),
             kind=kind,
@@ -335,7 +343,44 @@ def seed_readiness(ctx: DemoContext) -> None:
             remarks=remarks,
         )
         areas += [
-            AssessmentAreaResult(assessment=assessment, area=area, result=result, remarks=note)
+            AssessmentAreaResult(assessment=assessment, area_id=area, result=result, remarks=note)
             for area, result, note in results
         ]
     AssessmentAreaResult.objects.bulk_create(areas)
+    seed_pledges(ctx, visits)
+
+
+# (unit, capability, days registered before demo today, level, the AAV that backs it)
+PLEDGES = (
+    ("KAZBAT-1", "Infantry company (120), with the Indian battalion in UNIFIL", 760, "2"),
+    ("KAZBAT-2", "Infantry company (139), Force Commander's reserve in UNDOF", 820, "2"),
+    ("KAZBAT-3", "Infantry company (120), next rotation", 200, "1"),
+)
+
+
+def seed_pledges(ctx: DemoContext, visits: dict) -> None:
+    """The companies' PCRS pledges: the two that passed their AAV at Level 2 (backed by it),
+    the 3rd company registered at Level 1; renewed 2 months ago, so due in 4."""
+    for unit, capability, registered, level in PLEDGES:
+        aav = visits.get((unit, "aav")) if level != "1" else None
+        pledge = PCRSPledge.objects.create(
+            unit=ctx.units[unit],
+            registered_on=ctx.days(-registered),
+            capability=capability,
+            level=level,
+            level_since=aav.assessed_on if aav else ctx.days(-registered),
+            backing_visit=aav,
+            renewed_on=ctx.days(-60),
+            renewal_due_on=ctx.days(120),
+        )
+        PCRSLevelChange.objects.create(
+            pledge=pledge, level="1", changed_on=pledge.registered_on, reason="pledge registered"
+        )
+        if aav:
+            PCRSLevelChange.objects.create(
+                pledge=pledge,
+                level=level,
+                changed_on=aav.assessed_on,
+                backing_visit=aav,
+                reason="AAV passed",
+            )

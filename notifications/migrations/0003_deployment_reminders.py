@@ -18,6 +18,7 @@ KINDS = [
     ("return_due", "return not recorded"),
 ]
 NAME = "Reminders: departures and returns due"
+SCHEDULES = [(NAME,)]  # the names this migration schedules (tests read them)
 
 
 def create(apps, schema_editor) -> None:

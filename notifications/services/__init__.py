@@ -2,6 +2,7 @@
 that mail them (digests.py)."""
 
 from .digests import DigestOutcome, digest_send, digests_send
+from .pcrs import sweep_pcrs_actions_overdue, sweep_pcrs_renewals
 from .sweeps import (
     LAPSING_THRESHOLDS,
     STARTING_THRESHOLDS,
@@ -23,6 +24,8 @@ __all__ = [
     "sweep_cohorts_starting",
     "sweep_deployments_due",
     "sweep_lapsing",
+    "sweep_pcrs_actions_overdue",
+    "sweep_pcrs_renewals",
     "sweep_recognition_lapsing",
     "sweep_results_missing",
 ]

@@ -3,6 +3,7 @@ personnel app and keep its tables (each Meta names its db_table; the history mod
 theirs through table_name)."""
 
 from .missions import Contingent, ContingentPost, Deployment, DeploymentStatus, Mission
+from .pcrs import PCRSLevelChange, PCRSPledge, VisitFinding
 from .requirements import RequirementProfile
 from .units import (
     AreaResult,
@@ -29,7 +30,10 @@ __all__ = [
     "GenderTarget",
     "Mission",
     "PCRSLevel",
+    "PCRSLevelChange",
+    "PCRSPledge",
     "ReadinessSnapshot",
     "RequirementProfile",
     "UnitReadinessAssessment",
+    "VisitFinding",
 ]

@@ -44,6 +44,15 @@ class UnitReadinessAssessment(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     assessed_by = models.CharField(_("assessed by"), max_length=200, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until when a passed Assessment and Advisory Visit backs a PCRS level of 2 or "
+            "above. Blank: the centre's default period after the visit (docs/domain.md)."
+        ),
+    )
 
     class Meta:
         db_table = "personnel_unitreadinessassessment"  # its table since the personnel app
@@ -57,22 +66,37 @@ class UnitReadinessAssessment(models.Model):
             models.CheckConstraint(
                 condition=in_choices("outcome", AssessmentOutcome), name="assessment_outcome_known"
             ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gt=models.F("assessed_on")),
+                name="assessment_valid_after_visit",
+                violation_error_message=_("A visit is valid until a day after it."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.get_kind_display()} {self.assessed_on}"
 
 
-class AssessmentArea(models.TextChoices):
-    GENERAL = "general", _("general")
-    TRAINING = "training", _("training")
-    EQUIPMENT = "equipment", _("equipment (COE)")
-    MOVEMENT = "movement", _("movement control")
-    MEDICAL = "medical", _("medical")
-    ENGINEERING = "engineering", _("engineering")
-    ICT = "ict", _("ICT")
-    LOGISTICS = "logistics", _("logistics")
-    CONDUCT = "conduct", _("conduct and discipline")
+class AssessmentArea(models.Model):
+    """A checklist area of an assessment visit (AAV SOP 2020.10 annexes: general, training,
+    equipment (COE), movement control, medical, engineering, ICT, ...): data an administrator
+    edits, not choices in code. `code` is what results refer to, so it never changes."""
+
+    code = models.SlugField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Offered when a new visit is recorded.")
+    )
+
+    class Meta:
+        verbose_name = _("assessment area")
+        verbose_name_plural = _("assessment areas")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AreaResult(models.TextChoices):
@@ -84,8 +108,6 @@ class AreaResult(models.TextChoices):
 class AssessmentAreaResult(models.Model):
     """One checklist area of an assessment visit (AAV SOP: general, training, equipment, ...)."""
 
-    Area = AssessmentArea
-
     Result = AreaResult
 
     assessment = models.ForeignKey(
@@ -94,7 +116,14 @@ class AssessmentAreaResult(models.Model):
         on_delete=models.CASCADE,
         related_name="areas",
     )
-    area = models.CharField(_("area"), max_length=16, choices=Area.choices)
+    area = models.ForeignKey(
+        AssessmentArea,
+        verbose_name=_("area"),
+        to_field="code",
+        db_column="area",  # the column kept from when areas were choices
+        on_delete=models.PROTECT,
+        related_name="results",
+    )
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
     remarks = models.TextField(_("remarks"), blank=True)
 
@@ -102,19 +131,16 @@ class AssessmentAreaResult(models.Model):
         db_table = "personnel_assessmentarearesult"  # its table since the personnel app
         verbose_name = _("assessment area result")
         verbose_name_plural = _("assessment area results")
-        ordering = ["assessment", "area"]
+        ordering = ["assessment", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "area"], name="assessment_area_once"),
-            models.CheckConstraint(
-                condition=in_choices("area", AssessmentArea), name="assessment_area_known"
-            ),
             models.CheckConstraint(
                 condition=in_choices("result", AreaResult), name="assessment_result_known"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_area_display()}: {self.get_result_display()}"
+        return f"{self.area_id}: {self.get_result_display()}"
 
 
 class GenderTarget(models.Model):

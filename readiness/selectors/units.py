@@ -38,6 +38,7 @@ from readiness.deployability import (
 from readiness.models import (
     AssessmentAreaResult,
     PCRSLevel,
+    PCRSPledge,
     ReadinessSnapshot,
     RequirementProfile,
     UnitReadinessAssessment,
@@ -189,7 +190,7 @@ class UnitRow:
     unit: Unit
     headcount: int
     shares: list[Share]
-    pcrs_level: str = ""  # the latest level an assessment of the unit recorded
+    pcrs_level: str = ""  # the level of the unit's PCRS pledge, "" without one
 
     @property
     def pcrs_label(self) -> str:
@@ -333,17 +334,10 @@ def _counts(
 
 
 def _latest_pcrs_levels(units: Sequence[Unit]) -> dict[int, str]:
-    """The PCRS level each unit's latest assessment that recorded one reached. One query."""
-    levels: dict[int, str] = {}
-    assessments = (
-        UnitReadinessAssessment.objects.filter(unit__in=[u.pk for u in units])
-        .exclude(pcrs_level="")
-        .order_by("unit_id", "-assessed_on", "-pk")
-        .values_list("unit_id", "pcrs_level")
+    """The level of each unit's PCRS pledge (units without one are left out). One query."""
+    return dict(
+        PCRSPledge.objects.filter(unit__in=[u.pk for u in units]).values_list("unit_id", "level")
     )
-    for unit_id, level in assessments:
-        levels.setdefault(unit_id, level)
-    return levels
 
 
 def unit_readiness_list(*, user: User, on: dt.date | None = None) -> UnitReadinessList:
@@ -423,7 +417,9 @@ def unit_assessments(*, unit: Unit) -> list[UnitReadinessAssessment]:
     """The unit's assessment visits, oldest first, each with its area results. Two queries."""
     return list(
         unit.readiness_assessments.order_by("assessed_on", "pk").prefetch_related(
-            Prefetch("areas", queryset=AssessmentAreaResult.objects.order_by("pk"))
+            Prefetch(
+                "areas", queryset=AssessmentAreaResult.objects.select_related("area").order_by("pk")
+            )
         )
     )
 

@@ -38,6 +38,7 @@ from personnel.models.dates import period_end
 from personnel.scope import people_for
 from readiness.deployability import deployability
 from readiness.models import Contingent, Deployment, Mission, RequirementProfile
+from readiness.services.pcrs import contingent_readiness_problem as pcrs_problem
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -253,6 +254,8 @@ def _check_plan(
             },
             code="contingent_of_another_mission",
         )
+    elif contingent is not None and (problem := pcrs_problem(contingent, starts_on)):
+        errors["contingent"] = ValidationError(problem, code="pcrs_not_ready")
     if not 1 <= months <= MAX_TOUR_MONTHS:
         errors["months"] = ValidationError(
             _("A tour lasts from 1 to %(max)d months.") % {"max": MAX_TOUR_MONTHS},

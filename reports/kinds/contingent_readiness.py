@@ -1,8 +1,8 @@
 """Contingent readiness (PDF, fit to hand to an assessment visit): a contingent's mission,
 rotation, partner, unit and planned strength; its roster, each member judged by the
 deployability engine for their deployment's role over the tour window, with what is missing
-and why; the totals and the share of women; the unit's latest PCRS level and the results per
-area of its latest assessment visit; when it was made and for whom.
+and why; the totals and the share of women; the level of the unit's PCRS pledge and the
+results per area of its latest assessment visit; when it was made and for whom.
 
 Who: registrars and administrators; a commander whose units (with those under them) hold the
 contingent's unit. The roster is the one the requester's contingent page shows
@@ -33,6 +33,7 @@ from readiness.models import (
     Contingent,
     Deployment,
     PCRSLevel,
+    PCRSPledge,
     RequirementProfile,
     UnitReadinessAssessment,
 )
@@ -92,7 +93,7 @@ class ContingentReadiness:
     on: dt.date  # the first day judged (the tour's first day, or today once under way)
     tour_ends_on: dt.date
     rows: list[MemberRow]
-    pcrs_level: str
+    pcrs_level: str  # the level of the unit's PCRS pledge, "" without one
     latest_assessment: UnitReadinessAssessment | None
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -142,14 +143,18 @@ def contingent_readiness(
             progress(done, total)
     rows = [MemberRow(deployment=d, readiness=readiness[d.role_id, d.person_id]) for d in serving]
     assessments = unit_assessments(unit=contingent.unit)
-    levels = [a.pcrs_level for a in assessments if a.pcrs_level]
+    pledge_level = (
+        PCRSPledge.objects.filter(unit_id=contingent.unit_id)
+        .values_list("level", flat=True)
+        .first()
+    )
     totals = {key: sum(1 for r in rows if r.standing == key) for key in STANDING_LABELS}
     return ContingentReadiness(
         page=page,
         on=on,
         tour_ends_on=tour_ends_on,
         rows=rows,
-        pcrs_level=levels[-1] if levels else "",
+        pcrs_level=pledge_level or "",
         latest_assessment=assessments[-1] if assessments else None,
         totals=totals,
     )

@@ -256,19 +256,22 @@ def test_beat_runs_the_sweeps_then_the_digests_in_almaty_and_the_migration_rever
         "notifications.sweep_results_missing": (5, 40),
         "notifications.sweep_recognition_lapsing": (5, 45),
         "notifications.sweep_deployments_due": (5, 50),
+        "notifications.sweep_pcrs_renewals": (5, 50),
+        "notifications.sweep_pcrs_actions_overdue": (5, 52),
         "notifications.send_digests": (6, 0),
     }
     assert {str(t.crontab.timezone) for t in tasks.values()} == {"Asia/Almaty"}
     assert all(t.enabled for t in tasks.values())
 
-    migration = importlib.import_module("notifications.migrations.0002_reminder_schedules")
-    deployments = importlib.import_module("notifications.migrations.0003_deployment_reminders")
-    migration.remove(apps, None)
-    deployments.remove(apps, None)
-    assert not PeriodicTask.objects.filter(task__startswith="notifications.").exists()
-    migration.create(apps, None)
-    migration.create(apps, None)  # again: nothing doubled
-    assert PeriodicTask.objects.filter(task__startswith="notifications.").count() == 5
-    deployments.create(apps, None)
-    deployments.create(apps, None)
-    assert PeriodicTask.objects.filter(task__startswith="notifications.").count() == 6
+    for name, count in (
+        ("0002_reminder_schedules", 5),
+        ("0003_deployment_reminders", 1),
+        ("0004_pcrs_reminders", 2),
+    ):
+        migration = importlib.import_module(f"notifications.migrations.{name}")
+        names = [schedule[0] for schedule in migration.SCHEDULES]
+        migration.remove(apps, None)
+        assert not PeriodicTask.objects.filter(name__in=names).exists()
+        migration.create(apps, None)
+        migration.create(apps, None)  # again: nothing doubled
+        assert PeriodicTask.objects.filter(name__in=names).count() == count

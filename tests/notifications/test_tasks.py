@@ -103,6 +103,8 @@ def test_every_task_has_a_time_limit_and_a_fixed_name():
         (tasks.sweep_cohorts_starting_task, "notifications.sweep_cohorts_starting"),
         (tasks.sweep_results_missing_task, "notifications.sweep_results_missing"),
         (tasks.sweep_recognition_lapsing_task, "notifications.sweep_recognition_lapsing"),
+        (tasks.sweep_pcrs_renewals_task, "notifications.sweep_pcrs_renewals"),
+        (tasks.sweep_pcrs_actions_overdue_task, "notifications.sweep_pcrs_actions_overdue"),
         (tasks.send_digests_task, "notifications.send_digests"),
     ):
         assert task.name == name

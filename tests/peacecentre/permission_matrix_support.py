@@ -35,7 +35,14 @@ from imports.models import ImportFile
 from notifications.models import Reminder
 from personnel.models import MedicalClearance, Passport, Person, Unit
 from personnel.services.imports import people_import_upload
-from readiness.models import Contingent, Deployment, Mission
+from readiness.models import (
+    Contingent,
+    Deployment,
+    Mission,
+    PCRSPledge,
+    UnitReadinessAssessment,
+    VisitFinding,
+)
 from reports.models import ReportKindCode, ReportRequest
 from reports.services import report_build, report_request
 from tests import factories
@@ -86,6 +93,9 @@ class World:
     mission: Mission
     contingent: Contingent
     deployment: Deployment
+    pcrs_pledge: PCRSPledge
+    pcrs_visit: UnitReadinessAssessment
+    pcrs_finding: VisitFinding
     reports: dict[str, ReportRequest] = field(default_factory=dict)
     reminders: list[Reminder] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> signed-in session key
@@ -206,6 +216,7 @@ def build_world() -> World:
     contingent = ContingentFactory(mission=mission, unit=unit_a)
     deployment = DeploymentFactory(person=second, mission=mission, contingent=contingent)
 
+    pcrs_pledge, pcrs_visit, pcrs_finding = _pcrs(unit_a, today=today)
     reports = _reports(users, unit_a=unit_a, cohort=cohort, contingent=contingent)
     reminders = _reminders(users, certification=certification, cohort=cohort, today=today)
     return World(
@@ -226,9 +237,43 @@ def build_world() -> World:
         mission=mission,
         contingent=contingent,
         deployment=deployment,
+        pcrs_pledge=pcrs_pledge,
+        pcrs_visit=pcrs_visit,
+        pcrs_finding=pcrs_finding,
         reports=reports,
         reminders=reminders,
     )
+
+
+def _pcrs(unit_a, *, today) -> tuple[PCRSPledge, UnitReadinessAssessment, VisitFinding]:
+    """Unit A's pledge at Level 2, backed by a passed AAV with one area result and an open
+    finding. (The contingent's planning check then lets unit A's contingent through.)"""
+    visit = UnitReadinessAssessment.objects.create(
+        unit=unit_a,
+        kind=UnitReadinessAssessment.Kind.AAV,
+        assessed_on=today - dt.timedelta(days=60),
+        outcome=UnitReadinessAssessment.Outcome.PASSED,
+        assessed_by="UN DPO AAV team",
+    )
+    visit.areas.create(area_id="training", result="needs_improvement", remarks="Convoy drills")
+    finding = VisitFinding.objects.create(
+        visit=visit,
+        area_id=visit.areas.get().area.pk,
+        finding="Convoy drills below standard",
+        corrective_action="Two more convoy exercises",
+        due_on=today + dt.timedelta(days=30),
+    )
+    pledge = PCRSPledge.objects.create(
+        unit=unit_a,
+        registered_on=today - dt.timedelta(days=200),
+        capability="Infantry company (120)",
+        level="2",
+        level_since=visit.assessed_on,
+        backing_visit=visit,
+        renewal_due_on=today + dt.timedelta(days=165),
+    )
+    pledge.levels.create(level="2", changed_on=visit.assessed_on, backing_visit=visit)
+    return pledge, visit, finding
 
 
 def _reports(users, *, unit_a, cohort, contingent) -> dict[str, ReportRequest]:

@@ -144,7 +144,7 @@ def build_samples() -> None:
     )
     AssessmentAreaResult.objects.create(
         assessment=assessment,
-        area=AssessmentAreaResult.Area.choices[0][0],
+        area_id="general",
         result=AssessmentAreaResult.Result.choices[0][0],
     )
     if not GenderTarget.objects.exists():

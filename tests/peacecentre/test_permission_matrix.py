@@ -224,6 +224,31 @@ MATRIX: dict[str, Row] = {
         post=only((*EDITORS, COMMANDER_OWN), 200, commander_other=404),
         pk="deployment",
     ),
+    # PCRS: read like the unit page; written by administrators and the unit's commanders (a
+    # registrar reads only: 403; a commander of another unit: 404). An empty POST is refused
+    # with the form's messages (200); unit A already has a pledge, so "register" leads to it.
+    "readiness:unit_pcrs": Row(
+        get=only((*EDITORS, COMMANDER_OWN), 200, commander_other=404), pk="unit_a"
+    ),
+    "readiness:pcrs_pledge_register": Row(
+        get=only((ADMINISTRATOR, COMMANDER_OWN), 302, commander_other=404),
+        post=only((ADMINISTRATOR, COMMANDER_OWN), 302, commander_other=404),
+        pk="unit_a",
+    ),
+    **{
+        name: Row(
+            get=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+            post=only((ADMINISTRATOR, COMMANDER_OWN), 200, commander_other=404),
+            pk=pk,
+        )
+        for name, pk in (
+            ("readiness:pcrs_pledge_renew", "unit_a"),
+            ("readiness:pcrs_pledge_level", "unit_a"),
+            ("readiness:pcrs_visit_record", "unit_a"),
+            ("readiness:pcrs_finding_add", "pcrs_visit"),
+            ("readiness:pcrs_finding_close", "pcrs_finding"),
+        )
+    },
     # -- catalogue and scheduling --------------------------------------------------------------
     "courses:course_list": Row(get=everyone(200)),
     "courses:course_detail": Row(get=everyone(200), pk="course"),

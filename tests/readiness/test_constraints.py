@@ -96,6 +96,6 @@ def test_assessment_area_is_recorded_once_per_assessment():
         kind=readiness_models.UnitReadinessAssessment.Kind.AAV,
         outcome=readiness_models.UnitReadinessAssessment.Outcome.PASSED,
     )
-    area = {"assessment": assessment, "area": "medical", "result": "satisfactory"}
+    area = {"assessment": assessment, "area_id": "medical", "result": "satisfactory"}
     readiness_models.AssessmentAreaResult.objects.create(**area)
     refused(lambda: readiness_models.AssessmentAreaResult.objects.create(**area))

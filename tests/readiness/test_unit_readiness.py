@@ -13,7 +13,12 @@ from django.utils.html import strip_tags
 
 from accounts.roles import Role
 from personnel.models import Unit
-from readiness.models import AssessmentAreaResult, ReadinessSnapshot, UnitReadinessAssessment
+from readiness.models import (
+    AssessmentAreaResult,
+    PCRSPledge,
+    ReadinessSnapshot,
+    UnitReadinessAssessment,
+)
 from readiness.selectors import units as selectors
 from readiness.services.snapshots import readiness_snapshots_take
 from readiness.views.units import trend_chart
@@ -256,7 +261,7 @@ def test_breadcrumb_runs_up_to_the_users_scope_root(client, commander, registrar
     assert url(tree["MOD"]) in text(response)
 
 
-def test_pcrs_level_and_assessment_visits_in_date_order(client, commander, tree):
+def test_pcrs_level_from_the_pledge_and_assessment_visits_in_date_order(client, commander, tree):
     today = timezone.localdate()
     company = tree["KAZBAT-1"]
     aav = UnitReadinessAssessment.objects.create(
@@ -267,10 +272,10 @@ def test_pcrs_level_and_assessment_visits_in_date_order(client, commander, tree)
         outcome="passed",
         assessed_by="UN DPO AAV team",
     )
-    AssessmentAreaResult.objects.create(assessment=aav, area="training", result="satisfactory")
+    AssessmentAreaResult.objects.create(assessment=aav, area_id="training", result="satisfactory")
     AssessmentAreaResult.objects.create(
         assessment=aav,
-        area="equipment",
+        area_id="equipment",
         result="needs_improvement",
         remarks="Two APCs awaiting parts.",
     )
@@ -283,12 +288,24 @@ def test_pcrs_level_and_assessment_visits_in_date_order(client, commander, tree)
     )
     UnitReadinessAssessment.objects.create(
         unit=company, assessed_on=today - dt.timedelta(days=10), kind="internal", outcome="failed"
-    )  # records no level: the level reached before stands
+    )
     client.force_login(commander)
+    # A visit's "PCRS level reached" no longer sets the unit's level: its pledge does.
+    assert client.get(url(company)).context["page"].pcrs_level == ""
+    PCRSPledge.objects.create(
+        unit=company,
+        registered_on=today - dt.timedelta(days=500),
+        capability="Infantry company (120)",
+        level="2",
+        level_since=aav.assessed_on,
+        backing_visit=aav,
+        renewal_due_on=today + dt.timedelta(days=30),
+    )
 
     response = client.get(url(company))
     page = response.context["page"]
-    assert page.pcrs_level == "3"
+    assert page.pcrs_level == "2"
+    assert reverse("readiness:unit_pcrs", args=[company.pk]) in response.content.decode()
     assert [(a.kind, a.outcome) for a in page.assessments] == [
         ("aav", "passed"),
         ("pdv", "conditional"),
@@ -301,7 +318,7 @@ def test_pcrs_level_and_assessment_visits_in_date_order(client, commander, tree)
     assert "Needs improvement" in body or "needs improvement" in body
     # The battalion shows its companies' levels on their rows.
     rows = client.get(url(tree["KAZBAT"])).context["page"].children
-    assert [(r.unit.code, r.pcrs_level) for r in rows] == [("KAZBAT-1", "3"), ("KAZBAT-2", "")]
+    assert [(r.unit.code, r.pcrs_level) for r in rows] == [("KAZBAT-1", "2"), ("KAZBAT-2", "")]
 
 
 def test_the_trend_is_a_chart_with_a_table_of_the_same_numbers(client, commander, tree):

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from accounts.roles import Role
 from personnel.models import Unit
 from readiness.deployability import Verdict, deployability
-from readiness.models import Deployment, UnitReadinessAssessment
+from readiness.models import Deployment, PCRSPledge, UnitReadinessAssessment
 from readiness.selectors.missions import contingent_page
 from reports.kinds import kind_for
 from reports.kinds.contingent_readiness import contingent_readiness
@@ -111,7 +111,16 @@ def world(commander):
         pcrs_level="2",
         outcome=UnitReadinessAssessment.Outcome.PASSED,
     )
-    earlier.areas.create(area="medical", result="unsatisfactory")
+    earlier.areas.create(area_id="medical", result="unsatisfactory")
+    PCRSPledge.objects.create(
+        unit=units["KAZBAT"],
+        registered_on=today() - dt.timedelta(days=300),
+        capability="Infantry battalion",
+        level="2",
+        level_since=earlier.assessed_on,
+        backing_visit=earlier,
+        renewal_due_on=today() + dt.timedelta(days=60),
+    )
     latest = UnitReadinessAssessment.objects.create(
         unit=units["KAZBAT"],
         assessed_on=today() - dt.timedelta(days=20),
@@ -119,8 +128,8 @@ def world(commander):
         outcome=UnitReadinessAssessment.Outcome.CONDITIONAL,
         assessed_by="UN DPO team",
     )
-    latest.areas.create(area="training", result="needs_improvement", remarks="Convoy drills")
-    latest.areas.create(area="equipment", result="satisfactory")
+    latest.areas.create(area_id="training", result="needs_improvement", remarks="Convoy drills")
+    latest.areas.create(area_id="equipment", result="satisfactory")
     return {
         "units": units,
         "profile": profile,
@@ -245,7 +254,7 @@ def test_the_pdf_prints_what_the_page_and_the_engine_say(registrar, world):
         "KAZBAT Unit KAZBAT",
         "India (INDBATT)",
         "Dana Registrar",
-        "Level 2: eligible after a successful AAV",  # the latest level recorded
+        "Level 2: eligible after a successful AAV",  # the unit's pledge
         "Pre-deployment visit",  # the latest visit, its areas and results
         "Training needs improvement Convoy drills",
         "Equipment (COE) satisfactory",
@@ -299,13 +308,14 @@ def test_build_takes_the_same_queries_for_few_or_many_members(
     deploy(make_person("ready", unit=world["units"]["KAZBAT"]), contingent, second_role)
     # The requester, the contingent, their roles, the roster; the roster's two roles with
     # their certification types and ranks (3); per role, the medical clearances and passports
-    # its people hold (2 x 2); the unit's assessments and their areas; the title's contingent.
-    with django_assert_num_queries(14):
+    # its people hold (2 x 2); the unit's assessments and their areas; the unit's PCRS pledge;
+    # the title's contingent.
+    with django_assert_num_queries(15):
         KIND.build(parameters, ReportFormat.PDF, Progress())
     for n in range(12):
         person = make_person("lapsing" if n % 2 else "ready", unit=world["units"]["KAZBAT-1"])
         deploy(person, contingent, profile if n % 3 else second_role)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         built = KIND.build(parameters, ReportFormat.PDF, Progress())
     assert "17 / 120" in pdf_text(built.content)
 
