@@ -43,8 +43,11 @@ run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/honcho start -f Procfile -p $(PORT)
 
+# In parallel (pytest-xdist): PYTEST_WORKERS processes, each with its own test database, broker
+# database, media folder and live server; PYTEST_WORKERS=0 runs in this one process.
+PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks on PostgreSQL (BENCH_DATABASE_URL), on 10,000 people: figures beside targets,
 # written to docs/benchmarks.md. Needs a running PostgreSQL (README: Running on PostgreSQL).

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from tests import factories, services
@@ -61,6 +61,15 @@ def _throttles_start_empty(request):
 
         request.getfixturevalue("transactional_db")
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request through the test client
+    leaves the language it activated (a Kazakh-speaking user's) on in this thread, which the
+    next test in the same process would otherwise run in, whichever test that is under
+    pytest-xdist's scheduling."""
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ With no DATABASE_URL / CELERY_BROKER_URL the suite runs on SQLite and the filesy
 .ci/run points both at PostgreSQL and Redis.
 """
 
+import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, env
@@ -13,12 +15,38 @@ from .base import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, env
 # Developer tooling (demo data, scale data, benchmarks): never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
+
+def _broker_of_xdist_worker(url: str, worker: str) -> str:
+    """The Redis broker URL with the database number moved on by the pytest-xdist worker's
+    number (gw0: the configured one, gw1: the next, ...): each worker's test Celery worker
+    then takes only its own messages, and purges and unacknowledged messages stay its own."""
+    parts = urlsplit(url)
+    configured = int(parts.path.strip("/") or 0)
+    number = configured + int(worker.removeprefix("gw"))
+    if number > 15:  # Redis has 16 databases unless its configuration says otherwise
+        raise ValueError(f"xdist worker {worker} would need Redis database {number} ({url})")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# Under pytest-xdist, a broker of each worker's own. Once per worker: the processes a test
+# starts (they load these settings too) inherit the worker's URL and the note that it is one.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if (
+    _XDIST_WORKER
+    and CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    and os.environ.get("PEACECENTRE_TEST_BROKER_OF") != _XDIST_WORKER
+):
+    CELERY_BROKER_URL = _broker_of_xdist_worker(CELERY_BROKER_URL, _XDIST_WORKER)
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+    os.environ["PEACECENTRE_TEST_BROKER_OF"] = _XDIST_WORKER
+
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 
-# Each test run gets its own scratch folders: mail, media and the filesystem broker.
+# Each test process (each pytest-xdist worker) gets its own scratch folders: mail, media and
+# the filesystem broker.
 _TEST_VAR = Path(tempfile.mkdtemp(prefix="peacecentre-test-"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not SQLite's shared in-memory database: the test Celery worker and the live

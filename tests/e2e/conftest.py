@@ -12,6 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests import services
 from tests.conftest import require
+from tests.e2e.demo_snapshot import seeding_once
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Test-only: never served by the product (vendor/README.md says where it comes from).
@@ -57,6 +58,16 @@ PAGE_GONE = ("Execution context was destroyed", "has been closed", "navigat", "a
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from it (the live server fixture needs this too).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _demo_seeded_once(monkeypatch):
+    """`call_command("seed_demo")` on the empty database a browser test starts with copies
+    back what this process seeded there the first time (demo_snapshot.py says why that is
+    the same data): seeding takes seconds, most browser tests start with it."""
+    from peacecentre.management.commands import seed_demo as command
+
+    monkeypatch.setattr(command, "seed_demo", seeding_once(command.seed_demo))
 
 
 @pytest.fixture(scope="session")
