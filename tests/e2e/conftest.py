@@ -65,7 +65,7 @@ def _demo_seeded_once(monkeypatch):
     """`call_command("seed_demo")` on the empty database a browser test starts with copies
     back what this process seeded there the first time (demo_snapshot.py says why that is
     the same data): seeding takes seconds, most browser tests start with it."""
-    from peacecentre.management.commands import seed_demo as command
+    from devtools.management.commands import seed_demo as command
 
     monkeypatch.setattr(command, "seed_demo", seeding_once(command.seed_demo))
 

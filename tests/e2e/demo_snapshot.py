@@ -2,7 +2,7 @@
 
 Most browser tests start with `call_command("seed_demo")` on a database that the previous
 browser test's flush left empty but for what post_migrate writes again (content types,
-permissions, the role groups). peacecentre.demo is deterministic for a given day and such a
+permissions, the role groups). devtools.demo is deterministic for a given day and such a
 start (its docstring), so the rows it writes there are the same every time but for their
 primary keys and the moment they were written; seeding them takes seconds. The first such
 seed in a test process is done for real and every table is copied (the whole database, the
