@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from personnel.models import Passport, Person
 from readiness.models import (
+    AssessmentArea,
     AssessmentAreaResult,
     Contingent,
     Deployment,
@@ -17,6 +18,7 @@ from readiness.models import (
     UnitReadinessAssessment,
 )
 from readiness.models.missions import DEPARTED
+from readiness.models.units import STANDARD_AREAS
 
 from .context import DemoContext
 from .dates import add_months, at, tour_end
@@ -330,6 +332,10 @@ ASSESSMENTS = (
 def seed_readiness(ctx: DemoContext) -> None:
     """KAZBAT's AAVs (the UNIFIL company reached PCRS level 2), the UNDOF company's
     pre-deployment visit and an internal check of the 3rd company, with per-area results."""
+    # The areas are data the migration seeds; a database emptied since (a test's flush) lacks
+    # them, and the results below refer to them.
+    for order, (code, name) in enumerate(STANDARD_AREAS, start=1):
+        AssessmentArea.objects.get_or_create(code=code, defaults={"name": name, "order": order})
     areas = []
     visits = {}
     for unit, kind, offset, level, outcome, assessed_by, remarks, results in ASSESSMENTS:

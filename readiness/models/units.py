@@ -78,6 +78,21 @@ class UnitReadinessAssessment(models.Model):
         return f"{self.unit.code} {self.get_kind_display()} {self.assessed_on}"
 
 
+# The areas the AAV SOP (2020.10) checklists name: readiness migration 0004 seeds them (its
+# own copy); the demo puts back those it uses on a database emptied since.
+STANDARD_AREAS = (
+    ("general", "general"),
+    ("training", "training"),
+    ("equipment", "equipment (COE)"),
+    ("movement", "movement control"),
+    ("medical", "medical"),
+    ("engineering", "engineering"),
+    ("ict", "ICT"),
+    ("logistics", "logistics"),
+    ("conduct", "conduct and discipline"),
+)
+
+
 class AssessmentArea(models.Model):
     """A checklist area of an assessment visit (AAV SOP 2020.10 annexes: general, training,
     equipment (COE), movement control, medical, engineering, ICT, ...): data an administrator
